@@ -1,0 +1,363 @@
+/**
+ * Entity checks Kong makes beyond field types (kong/db/schema/entities/*.lua entity_checks and custom
+ * validators), run on normalized rows. Each problem names the field it is about.
+ */
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { pluginCatalog } from '../plugins/catalog.js';
+import { checkRouteHost, checkRoutePath } from '../router/index.js';
+import { compiled } from './ajv.js';
+import { didYouMean } from './errors.js';
+import type { FlatRow, FlatRows } from './flatten.js';
+import { applyDefaults, type FieldProblem } from './normalize.js';
+import { pointerToPath, schemaProblems } from './schema-errors.js';
+import { findVaultRefs, resolveVaultRef } from './vault.js';
+
+export interface CheckContext {
+  readonly problems: FieldProblem[];
+  /** md5 of the file: seeds secrets Kong would generate randomly, so a file always loads the same. */
+  readonly hash: string;
+  readonly transform: boolean;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+type Check = (row: FlatRow, ctx: CheckContext) => void;
+
+const HTTP_FAMILY = ['http', 'https'];
+const FAMILIES: readonly (readonly string[])[] = [HTTP_FAMILY, ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']];
+
+function report(
+  ctx: CheckContext,
+  row: FlatRow,
+  field: string | (string | number)[] | null,
+  message: string,
+  hint?: string,
+  key = false,
+) {
+  const rest = field === null ? [] : Array.isArray(field) ? field : [field];
+  ctx.problems.push({ path: [...row.path, ...rest], message, ...(hint ? { hint } : {}), ...(key ? { key } : {}) });
+}
+
+const set = (v: unknown): boolean => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+
+const checkService: Check = (row, ctx) => {
+  const v = row.value;
+  const p = v.protocol as string;
+  if (['tcp', 'tls', 'udp', 'grpc', 'grpcs'].includes(p) && v.path !== null) {
+    report(ctx, row, 'path', 'value must be null', `protocol '${p}' has no path; remove it or use http/https`);
+  }
+  if (p !== 'https' && p !== 'tls') {
+    for (const f of ['client_certificate', 'tls_verify', 'tls_verify_depth', 'ca_certificates']) {
+      if (v[f] !== null) report(ctx, row, f, 'value must be null', `only allowed when protocol is 'https' or 'tls'`);
+    }
+  }
+  if (typeof v.host === 'string' && v.host.includes(':') && isIP(v.host) === 0) {
+    report(ctx, row, 'host', 'must not have a port', 'put the port in `port`');
+  }
+};
+
+const checkRoute: Check = (row, ctx) => {
+  const v = row.value;
+  const protocols = v.protocols as string[];
+  const families = FAMILIES.filter((f) => protocols.some((p) => f.includes(p)));
+  if (families.length > 1) {
+    report(ctx, row, 'protocols', `these sets are mutually exclusive: ${families.map((f) => `('${f.join("', '")}')`).join(', ')}`);
+    return;
+  }
+  const has = (f: string) => set(v[f]);
+  const quoted = (fs: string[]) => fs.map((f) => `'${f}'`).join(', ');
+  if (protocols.some((p) => HTTP_FAMILY.includes(p))) {
+    const needed = protocols.includes('https') ? ['methods', 'hosts', 'headers', 'paths', 'snis'] : ['methods', 'hosts', 'headers', 'paths'];
+    const label = protocols.includes('https') ? "'https'" : "'http'";
+    if (!needed.some(has)) report(ctx, row, null, `must set one of ${quoted(needed)} when 'protocols' is ${label}`);
+    for (const f of ['sources', 'destinations']) if (has(f)) report(ctx, row, f, `cannot set '${f}' when 'protocols' is 'http' or 'https'`);
+    if (has('snis') && !protocols.includes('https')) {
+      report(ctx, row, 'snis', "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'");
+    }
+  } else if (protocols.some((p) => p === 'grpc' || p === 'grpcs')) {
+    const needed = protocols.includes('grpcs') ? ['hosts', 'headers', 'paths', 'snis'] : ['hosts', 'headers', 'paths'];
+    if (!needed.some(has)) report(ctx, row, null, `must set one of ${quoted(needed)} when 'protocols' is 'grpc' or 'grpcs'`);
+    for (const f of ['methods', 'sources', 'destinations']) if (has(f)) report(ctx, row, f, `cannot set '${f}' when 'protocols' is 'grpc' or 'grpcs'`);
+    if (v.strip_path === true) report(ctx, row, 'strip_path', "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'");
+  } else if (protocols.includes('tls_passthrough')) {
+    if (!has('snis')) report(ctx, row, null, "must set snis when 'protocols' is 'tls_passthrough'");
+  } else if (!['sources', 'destinations', 'snis'].some(has)) {
+    report(ctx, row, null, "must set one of 'sources', 'destinations', 'snis' when 'protocols' is 'tcp', 'tls' or 'udp'");
+  }
+  if (!protocols.some((p) => HTTP_FAMILY.includes(p) || p.startsWith('grpc'))) {
+    for (const f of ['methods', 'hosts', 'paths', 'headers']) if (has(f)) report(ctx, row, f, `cannot set '${f}' when 'protocols' is '${protocols.join("', '")}'`);
+  }
+  (v.paths as string[] | null)?.forEach((p, i) => {
+    const err = checkRoutePath(p);
+    if (err) report(ctx, row, ['paths', i], err);
+  });
+  (v.hosts as string[] | null)?.forEach((h, i) => {
+    const err = checkRouteHost(h);
+    if (err) report(ctx, row, ['hosts', i], err);
+  });
+  for (const name of Object.keys((v.headers as Record<string, unknown> | null) ?? {})) {
+    if (name.toLowerCase() === 'host') {
+      report(ctx, row, ['headers', name], "cannot contain 'host' header, which must be specified in the 'hosts' attribute", undefined, true);
+    }
+  }
+};
+
+const checkConsumer: Check = (row, ctx) => {
+  if (row.value.username === null && row.value.custom_id === null) {
+    report(ctx, row, null, "at least one of these fields must be non-empty: 'custom_id', 'username'");
+  }
+};
+
+const checkPlugin: Check = (row, ctx) => {
+  const v = row.value;
+  const name = v.name as string;
+  const info = pluginCatalog.get(name);
+  if (!info) {
+    const guess = didYouMean(name, pluginCatalog.keys());
+    report(
+      ctx,
+      row,
+      'name',
+      `plugin '${name}' not enabled; add it to the 'plugins' configuration property`,
+      guess ? `did you mean '${guess}'?` : `sluice bundles: ${[...pluginCatalog.keys()].join(', ')}`,
+    );
+    return;
+  }
+  const config = (v.config ?? {}) as Record<string, unknown>;
+  applyDefaults(info.config, config);
+  const validate = compiled(`plugin:${name}`, () => info.config);
+  if (!validate(config)) {
+    for (const p of schemaProblems(validate.errors ?? [])) report(ctx, row, ['config', ...p.path], p.message, p.hint, p.key);
+  } else {
+    const err = info.check?.(config);
+    if (err) report(ctx, row, 'config', err);
+  }
+  v.config = config;
+  if (info.noConsumer && v.consumer !== null) report(ctx, row, 'consumer', 'value must be null', `plugin '${name}' cannot be scoped to a consumer`);
+  if (info.noRoute && v.route !== null) report(ctx, row, 'route', 'value must be null', `plugin '${name}' cannot be scoped to a route`);
+  if (info.noService && v.service !== null) report(ctx, row, 'service', 'value must be null', `plugin '${name}' cannot be scoped to a service`);
+  checkVaultRefs(row, ['config'], config, ctx);
+};
+
+const checkUpstream: Check = (row, ctx) => {
+  const v = row.value;
+  const name = v.name as string;
+  if (isIP(name) !== 0) report(ctx, row, 'name', `Invalid name ('${name}'); no ip addresses allowed`);
+  else if (/:\d+$/.test(name)) report(ctx, row, 'name', `Invalid name ('${name}'); no port allowed`);
+  else if (!/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(name)) report(ctx, row, 'name', `Invalid name ('${name}'); must be a valid hostname`);
+  const on = v.hash_on as string;
+  const fb = v.hash_fallback as string;
+  if ((on === 'none' || on === 'cookie') && fb !== 'none') {
+    report(ctx, row, 'hash_fallback', `expected one of: none`, `hash_fallback must be 'none' when hash_on is '${on}'`);
+  }
+  if (fb === on && ['consumer', 'ip', 'path'].includes(on)) report(ctx, row, 'hash_fallback', `must not be one of: ${on}`);
+  const need: [string, string][] = [
+    ['header', 'hash_on_header'],
+    ['cookie', 'hash_on_cookie'],
+    ['query_arg', 'hash_on_query_arg'],
+    ['uri_capture', 'hash_on_uri_capture'],
+  ];
+  for (const [kind, field] of need) {
+    if (on === kind && v[field] === null) report(ctx, row, field, 'required field missing', `hash_on is '${kind}'`);
+  }
+  const fbNeed: [string, string][] = [
+    ['header', 'hash_fallback_header'],
+    ['cookie', 'hash_on_cookie'],
+    ['query_arg', 'hash_fallback_query_arg'],
+    ['uri_capture', 'hash_fallback_uri_capture'],
+  ];
+  for (const [kind, field] of fbNeed) {
+    if (fb === kind && v[field] === null) report(ctx, row, field, 'required field missing', `hash_fallback is '${kind}'`);
+  }
+  for (const [a, b] of [
+    ['hash_on_header', 'hash_fallback_header'],
+    ['hash_on_query_arg', 'hash_fallback_query_arg'],
+    ['hash_on_uri_capture', 'hash_fallback_uri_capture'],
+  ] as const) {
+    if (v[a] !== null && v[a] === v[b] && on === fb) report(ctx, row, b, `values of these fields must be distinct: '${a}', '${b}'`);
+  }
+};
+
+const checkTarget: Check = (row, ctx) => {
+  const t = row.value.target as string;
+  if (!parseTarget(t)) {
+    report(ctx, row, 'target', `Invalid target ('${t}'); not a valid hostname or ip address`, 'use host[:port] or ip[:port], e.g. 10.0.0.1:8080');
+  }
+};
+
+/** host[:port] / ipv4[:port] / [ipv6][:port]; port defaults to 8000 (Kong). */
+export function parseTarget(t: string): { host: string; port: number } | null {
+  let host: string;
+  let port = 8000;
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(t);
+  if (v6) {
+    host = v6[1]!;
+    if (v6[2]) port = Number(v6[2]);
+    if (isIP(host) !== 6) return null;
+  } else if (isIP(t) === 6) {
+    host = t;
+  } else {
+    const m = /^([A-Za-z0-9_.-]+)(?::(\d+))?$/.exec(t);
+    if (!m) return null;
+    host = m[1]!;
+    if (m[2]) port = Number(m[2]);
+    if (/^[.-]|[.-]$/.test(host)) return null;
+  }
+  if (port < 1 || port > 65535) return null;
+  return { host, port };
+}
+
+const isRef = (v: unknown): boolean => typeof v === 'string' && v.startsWith('{vault://');
+
+function checkPem(row: FlatRow, ctx: CheckContext, certField: string, keyField: string): void {
+  const v = row.value;
+  const certText = v[certField];
+  const keyText = v[keyField];
+  if (typeof certText !== 'string' || typeof keyText !== 'string') return;
+  if (isRef(certText) || isRef(keyText)) {
+    checkVaultRefs(row, [], { [certField]: certText, [keyField]: keyText }, ctx);
+    return;
+  }
+  let cert: X509Certificate | null = null;
+  try {
+    cert = new X509Certificate(certText);
+  } catch (err) {
+    report(ctx, row, certField, `invalid certificate: ${(err as Error).message}`, 'expected a PEM block starting with -----BEGIN CERTIFICATE-----');
+  }
+  let key = null;
+  try {
+    key = createPrivateKey(keyText);
+  } catch (err) {
+    report(ctx, row, keyField, `invalid key: ${(err as Error).message}`, 'expected a PEM private key');
+  }
+  if (cert && key && !cert.checkPrivateKey(key)) report(ctx, row, null, 'certificate does not match key');
+}
+
+const checkCertificate: Check = (row, ctx) => {
+  checkPem(row, ctx, 'cert', 'key');
+  const v = row.value;
+  if ((v.cert_alt === null) !== (v.key_alt === null)) report(ctx, row, null, "all or none of these fields must be set: 'cert_alt', 'key_alt'");
+  else if (v.cert_alt !== null) checkPem(row, ctx, 'cert_alt', 'key_alt');
+};
+
+const checkCaCertificate: Check = (row, ctx) => {
+  const text = row.value.cert as string;
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
+  if (blocks > 1) return report(ctx, row, 'cert', 'please submit only one certificate at a time');
+  try {
+    const c = new X509Certificate(text);
+    if (Date.parse(c.validTo) < Date.now()) report(ctx, row, 'cert', 'certificate expired, "Not After" time is in the past');
+    if (!c.ca) report(ctx, row, 'cert', 'certificate does not appear to be a CA because it is missing the "CA" basic constraint');
+    row.value.cert_digest ??= createHash('sha256').update(c.raw).digest('hex');
+  } catch (err) {
+    report(ctx, row, 'cert', `invalid certificate: ${(err as Error).message}`);
+  }
+};
+
+const checkVault: Check = (row, ctx) => {
+  if (row.value.name !== 'env') report(ctx, row, 'name', `vault '${String(row.value.name)}' is not installed`, "sluice bundles the 'env' vault");
+  if (row.value.prefix === 'env') report(ctx, row, 'prefix', "must not be one of: env", 'the prefix names this vault; pick another');
+};
+
+const checkKey: Check = (row, ctx) => {
+  const v = row.value;
+  if ((v.jwk === null) === (v.pem === null)) {
+    report(ctx, row, null, "exactly one of these fields must be non-empty: 'jwk', 'pem'");
+    return;
+  }
+  if (typeof v.jwk === 'string') {
+    try {
+      const jwk = JSON.parse(v.jwk) as { kid?: unknown };
+      if (jwk.kid !== v.kid) report(ctx, row, 'jwk', 'kid in jwk.kid must be equal to keys.kid');
+      createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    } catch (err) {
+      report(ctx, row, 'jwk', `could not parse jwk: ${(err as Error).message}`);
+    }
+  }
+  const pem = v.pem as { private_key?: string; public_key?: string } | null;
+  if (pem?.private_key && !isRef(pem.private_key)) {
+    try {
+      createPrivateKey(pem.private_key);
+    } catch (err) {
+      report(ctx, row, ['pem', 'private_key'], `invalid key: ${(err as Error).message}`);
+    }
+  }
+  if (pem?.public_key && !isRef(pem.public_key)) {
+    try {
+      createPublicKey(pem.public_key);
+    } catch (err) {
+      report(ctx, row, ['pem', 'public_key'], `invalid key: ${(err as Error).message}`);
+    }
+  }
+};
+
+/** Kong generates these randomly; sluice derives them from the file so reloads keep them. */
+function autoSecret(ctx: CheckContext, row: FlatRow, field: string): string {
+  return createHash('sha256').update(`${ctx.hash}:${row.path.join('.')}:${field}`).digest('hex').slice(0, 32);
+}
+
+const checkKeyauth: Check = (row, ctx) => {
+  row.value.key ??= autoSecret(ctx, row, 'key');
+};
+
+const checkJwt: Check = (row, ctx) => {
+  const v = row.value;
+  v.key ??= autoSecret(ctx, row, 'key');
+  v.secret ??= autoSecret(ctx, row, 'secret');
+  const alg = v.algorithm as string;
+  if (/^(RS|PS|ES)|EdDSA/.test(alg)) {
+    if (v.rsa_public_key === null) report(ctx, row, 'rsa_public_key', 'required field missing', `algorithm ${alg} needs a public key`);
+    else {
+      try {
+        createPublicKey(v.rsa_public_key as string);
+      } catch {
+        report(ctx, row, 'rsa_public_key', 'invalid key');
+      }
+    }
+  }
+};
+
+const checkHmac: Check = (row, ctx) => {
+  row.value.secret ??= autoSecret(ctx, row, 'secret');
+};
+
+const checkBasicauth: Check = (row, ctx) => {
+  // Kong stores sha1(password .. consumer_id) unless the file says it is already transformed.
+  if (ctx.transform) {
+    const consumer = (row.value.consumer as { id: string } | null)?.id ?? '';
+    row.value.password = createHash('sha1').update(`${String(row.value.password)}${consumer}`).digest('hex');
+  }
+};
+
+function checkVaultRefs(row: FlatRow, base: (string | number)[], value: unknown, ctx: CheckContext): void {
+  for (const ref of findVaultRefs(value)) {
+    const resolved = resolveVaultRef(ref.ref, ctx.env);
+    if (!resolved.ok) report(ctx, row, [...base, ...ref.path], resolved.error, resolved.hint);
+  }
+}
+
+export const ENTITY_CHECKS: Readonly<Record<string, Check>> = {
+  services: checkService,
+  routes: checkRoute,
+  consumers: checkConsumer,
+  plugins: checkPlugin,
+  upstreams: checkUpstream,
+  targets: checkTarget,
+  certificates: checkCertificate,
+  ca_certificates: checkCaCertificate,
+  vaults: checkVault,
+  keys: checkKey,
+  keyauth_credentials: checkKeyauth,
+  jwt_secrets: checkJwt,
+  hmacauth_credentials: checkHmac,
+  basicauth_credentials: checkBasicauth,
+};
+
+export function runChecks(rows: FlatRows, ctx: CheckContext): void {
+  for (const [name, list] of rows) {
+    const check = ENTITY_CHECKS[name];
+    if (check) for (const row of list) check(row, ctx);
+  }
+}
+
+export { pointerToPath };

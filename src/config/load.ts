@@ -1,0 +1,130 @@
+/**
+ * The config pipeline, one direction, pure up to the frozen result:
+ * text → parse (YAML 1.1 / JSON, with positions) → schema validation (generated JSON Schema, ajv)
+ * → flatten nesting + ids → normalize → references and uniqueness → entity checks → frozen Entities.
+ * Every stage collects all its errors; a stage that fails stops the ones that depend on it.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { documentSchema, FORMAT_VERSIONS } from '../schema/document.js';
+import type { Entities } from '../schema/index.js';
+import { deepFreeze } from '../util/deep-freeze.js';
+import { compiled } from './ajv.js';
+import { runChecks } from './checks.js';
+import { joinPath } from './errors.js';
+import { flatten, type FlatRows } from './flatten.js';
+import { migrateRoutePaths } from './migrate.js';
+import { type FieldProblem, normalizeRow } from './normalize.js';
+import { type Parsed, parseConfigText } from './parse.js';
+import { checkUniqueness, resolveReferences } from './references.js';
+import { schemaProblems } from './schema-errors.js';
+import type { ConfigError, LoadResult } from './types.js';
+
+export interface LoadOptions {
+  /** Environment for `{vault://env/…}` references (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Clock for created_at/updated_at (ms). */
+  now?: number;
+}
+
+export function md5(text: string | Buffer): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/** Pure apart from the clock and env it is given; never throws. */
+export function loadConfigText(text: string, filename: string, opts: LoadOptions = {}): LoadResult {
+  try {
+    return load(text, filename, opts);
+  } catch (err) {
+    // A bug, not bad input: still an error report, never a crash of the caller.
+    return { ok: false, errors: [{ path: '', message: `internal error while loading: ${(err as Error).message}` }] };
+  }
+}
+
+export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { ok: false, errors: [{ path: '', message: `cannot read ${file}: ${e.code ?? e.message}`, hint: 'check the path and permissions' }] };
+  }
+  return loadConfigText(text, file, opts);
+}
+
+function load(text: string, filename: string, opts: LoadOptions): LoadResult {
+  const parsed = parseConfigText(text, filename);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const { parsed: doc } = parsed;
+  const value = doc.value;
+  const toErrors = (problems: readonly FieldProblem[]) => problems.map((p) => located(doc, p.path, p.key === true, p.message, p.hint));
+
+  const fv = value._format_version;
+  if (fv === undefined) {
+    return { ok: false, errors: [located(doc, [], false, "_format_version: required field missing", 'add `_format_version: "3.0"` at the top')] };
+  }
+  if (typeof fv !== 'string') {
+    return { ok: false, errors: [located(doc, ['_format_version'], false, 'expected a string', `quote it: _format_version: "${String(fv)}"`)] };
+  }
+  if (!(FORMAT_VERSIONS as readonly string[]).includes(fv)) {
+    return { ok: false, errors: [located(doc, ['_format_version'], false, `expected one of: ${FORMAT_VERSIONS.join(', ')}`)] };
+  }
+  if (fv !== '3.0') migrateRoutePaths(value);
+
+  const validate = compiled('document', () => documentSchema(false));
+  if (!validate(value)) {
+    return {
+      ok: false,
+      errors: schemaProblems(validate.errors ?? []).map((p) => located(doc, p.path, p.key, p.message, p.hint)),
+    };
+  }
+
+  const now = opts.now ?? Date.now();
+  const hash = md5(text);
+  const transform = value._transform !== false;
+  const rows = flatten(value);
+  const problems: FieldProblem[] = [];
+  for (const list of rows.values()) for (const row of list) normalizeRow(row, now, problems);
+  checkUniqueness(rows, problems);
+  resolveReferences(rows, problems);
+  if (problems.length > 0) return { ok: false, errors: toErrors(problems) };
+  runChecks(rows, { problems, hash, transform, env: opts.env ?? process.env });
+  if (problems.length > 0) return { ok: false, errors: toErrors(problems) };
+
+  const entities = toEntities(rows);
+  return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv, transform }) };
+}
+
+function located(doc: Parsed, path: readonly (string | number)[], key: boolean, message: string, hint?: string): ConfigError {
+  const pos = doc.locate(path, key);
+  return {
+    path: joinPath(path),
+    ...(pos ? { line: pos.line, column: pos.column } : {}),
+    message,
+    ...(hint ? { hint } : {}),
+  };
+}
+
+function toEntities(rows: FlatRows): Entities {
+  const out: Record<string, unknown[]> = {};
+  for (const [name, list] of rows) out[name] = list.map((r) => r.value);
+  const members: { consumer: { id: string }; consumer_group: { id: string } }[] = [];
+  const groupsByName = new Map<string, string>();
+  for (const g of rows.get('consumer_groups') ?? []) groupsByName.set(g.value.name as string, g.value.id as string);
+  const consumersByName = new Map<string, string>();
+  for (const c of rows.get('consumers') ?? []) if (typeof c.value.username === 'string') consumersByName.set(c.value.username, c.value.id as string);
+  for (const g of rows.get('consumer_groups') ?? []) {
+    for (const m of (g.value.consumers as { username?: string; id?: string }[] | null) ?? []) {
+      const id = m.id ?? (m.username ? consumersByName.get(m.username) : undefined);
+      if (id) members.push({ consumer: { id }, consumer_group: { id: g.value.id as string } });
+    }
+  }
+  for (const c of rows.get('consumers') ?? []) {
+    for (const m of (c.value.groups as { name?: string; id?: string }[] | null) ?? []) {
+      const id = m.id ?? (m.name ? groupsByName.get(m.name) : undefined);
+      if (id) members.push({ consumer: { id: c.value.id as string }, consumer_group: { id } });
+    }
+  }
+  out.consumer_group_members = members;
+  return out as unknown as Entities;
+}

@@ -1,0 +1,101 @@
+/**
+ * Per-record normalization after schema validation: Kong's shorthands (service `url`, upstream hash/algorithm),
+ * sets without duplicates, timestamps, and every schema field present (absent = null).
+ */
+import type { TObject } from '@sinclair/typebox';
+import type { FlatRow } from './flatten.js';
+import type { Segment } from './parse.js';
+
+export interface FieldProblem {
+  readonly path: Segment[];
+  /** The problem is the mapping key itself (unknown field): point at the key, not its value. */
+  readonly key?: boolean;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+const INPUT_ONLY = new Set(['_comment', '_ignore', 'url']);
+
+export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]): void {
+  const v = row.value;
+  if (row.def.name === 'services') applyServiceUrl(row, problems);
+  if (row.def.name === 'upstreams') applyUpstreamShorthands(v);
+  applyDefaults(row.def.fields, v);
+  const props = (row.def.fields as TObject).properties as Record<string, Record<string, unknown>>;
+  for (const [k, schema] of Object.entries(props)) {
+    if (INPUT_ONLY.has(k)) continue;
+    if (v[k] === undefined) v[k] = null;
+    else if (schema['x-set'] && Array.isArray(v[k])) v[k] = dedupe(v[k] as unknown[]);
+  }
+  for (const k of Object.keys(v)) if (INPUT_ONLY.has(k)) delete v[k];
+  if ('created_at' in props && v.created_at === null) v.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
+  if ('updated_at' in props && v.updated_at === null) v.updated_at = v.created_at;
+}
+
+/** Fills JSON Schema `default`s into a value, recursing into nested records (Kong: defaulted records). */
+export function applyDefaults(schema: unknown, value: Record<string, unknown>): void {
+  const props = (schema as { properties?: Record<string, { default?: unknown; properties?: unknown }> }).properties;
+  if (!props) return;
+  for (const [k, s] of Object.entries(props)) {
+    if (value[k] === undefined && s.default !== undefined) value[k] = structuredClone(s.default);
+    const child = value[k];
+    if (s.properties && child && typeof child === 'object' && !Array.isArray(child)) {
+      applyDefaults(s, child as Record<string, unknown>);
+    }
+  }
+}
+
+function dedupe(list: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return list.filter((x) => {
+    const k = JSON.stringify(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Kong: `url` replaces protocol, host, port and path (a URL without a path sets path to null). */
+function applyServiceUrl(row: FlatRow, problems: FieldProblem[]): void {
+  const v = row.value;
+  if (typeof v.url === 'string') {
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]+\]|[^/:?#]*)(?::([0-9]*))?([^?#]*)/.exec(v.url);
+    if (!m || !m[2]) {
+      problems.push({
+        path: [...row.path, 'url'],
+        message: `invalid url: '${v.url}'`,
+        hint: 'use scheme://host[:port][/path], e.g. http://example.com:8080/api',
+      });
+      return;
+    }
+    const scheme = m[1]!.toLowerCase();
+    v.protocol = scheme;
+    v.host = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
+    v.port = m[3] ? Number(m[3]) : scheme === 'https' || scheme === 'grpcs' || scheme === 'tls' ? 443 : 80;
+    v.path = m[4] ? m[4] : null;
+    const protocols = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'];
+    if (!protocols.includes(scheme)) {
+      problems.push({ path: [...row.path, 'url'], message: `expected one of: ${protocols.join(', ')}`, hint: `scheme '${scheme}' in url` });
+    }
+    if (v.port as number > 65535) problems.push({ path: [...row.path, 'url'], message: 'value should be between 0 and 65535' });
+  }
+  if (v.host === undefined || v.host === null) {
+    problems.push({
+      path: [...row.path, 'host'],
+      message: 'required field missing',
+      hint: 'set host (and port, protocol, path) or url',
+    });
+  }
+  v.protocol ??= 'http';
+  v.port ??= 80;
+}
+
+/** Kong's upstream shorthands, in Kong's order: algorithm first, then hash_on (spec §2.6). */
+function applyUpstreamShorthands(v: Record<string, unknown>): void {
+  if (v.algorithm === 'least-connections' || v.algorithm === 'latency') {
+    v.hash_on = 'none';
+    return;
+  }
+  if (v.hash_on === 'none') v.algorithm = 'round-robin';
+  else if (v.hash_on !== undefined) v.algorithm = 'consistent-hashing';
+}

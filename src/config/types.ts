@@ -1,0 +1,22 @@
+import type { Entities } from '../schema/index.js';
+
+/** One problem in a config file: what, where (entity path and file:line:col) and how to fix it. */
+export interface ConfigError {
+  /** Entity path as written, e.g. `services[0].routes[1].paths[0]` (empty for the whole file). */
+  readonly path: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface LoadedConfig {
+  /** Flat, every field present (absent = null), Kong's defaults filled, foreign keys as `{ id }`, deep-frozen. */
+  readonly entities: Entities;
+  /** md5 hex of the raw file bytes (Kong's configuration_hash). */
+  readonly hash: string;
+  readonly formatVersion: string;
+  readonly transform: boolean;
+}
+
+export type LoadResult = { readonly ok: true; readonly config: LoadedConfig } | { readonly ok: false; readonly errors: readonly ConfigError[] };

@@ -1,0 +1,16 @@
+/**
+ * Every plugin sluice knows, by name: the config schemas the loader validates against and the generator
+ * writes to schemas/plugins/. Handlers live beside each schema (src/plugins/<name>/handler.ts).
+ */
+import { schema as postFunction } from './post-function/schema.js';
+import { schema as preFunction } from './pre-function/schema.js';
+import { schema as requestTermination } from './request-termination/schema.js';
+import type { PluginSchemaInfo } from './types.js';
+
+export type { PluginSchemaInfo } from './types.js';
+
+export const pluginCatalog: ReadonlyMap<string, PluginSchemaInfo> = new Map(
+  [preFunction, postFunction, requestTermination]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((s) => [s.name, s]),
+);

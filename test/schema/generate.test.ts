@@ -1,0 +1,28 @@
+/** The generated JSON Schemas: up to date, usable by a standard validator, and consistent with the loader. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import t from 'tap';
+import { parse } from 'yaml';
+import { generatedFiles, SCHEMAS_DIR } from '../../src/schema/generate.js';
+import { ENTITIES } from '../../src/schema/index.js';
+
+t.test('one schema per entity, the document schema and plugin schemas', async (t) => {
+  const files = generatedFiles();
+  for (const e of ENTITIES) t.ok(files.has(`${e.singular}.json`), e.singular);
+  t.ok(files.has('kong.schema.json'));
+  t.ok(files.has('plugins/request-termination.json'));
+});
+
+t.test('committed schemas match the code', async (t) => {
+  for (const [p, text] of generatedFiles()) t.equal(readFileSync(join(SCHEMAS_DIR, p), 'utf8'), text, p);
+});
+
+t.test('kong.schema.json works in a plain JSON Schema validator (as editors use it)', async (t) => {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'kong.schema.json'), 'utf8')) as object);
+  const good = parse(readFileSync(join(import.meta.dirname, '..', '..', 'kong.yaml'), 'utf8')) as unknown;
+  t.ok(validate(good), JSON.stringify(validate.errors));
+  t.notOk(validate({ _format_version: '3.0', services: [{ host: 'h', port: 'x' }] }));
+  t.notOk(validate({ _format_version: '3.0', plugins: [{ name: 'request-termination', config: { status_code: 99 } }] }), 'plugin configs are checked too');
+});
