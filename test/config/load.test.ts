@@ -433,3 +433,9 @@ t.test('an id that does not exist is an invalid reference', async (t) => {
   const errors = errorsOf('_format_version: "3.0"\nroutes:\n  - paths: [/a]\n    service: { id: 11111111-2222-3333-4444-555555555555 }\n');
   t.match(errors[0]!.message, "invalid reference 'service: 11111111-2222-3333-4444-555555555555'");
 });
+
+t.test('a serverless syntax error is a validation error with its phase and line', async (t) => {
+  const errors = errorsOf('_format_version: "3.0"\nplugins:\n  - name: pre-function\n    config:\n      access:\n        - |\n          const a = 1;\n          kong.response.exit(200 {});\n');
+  t.equal(errors[0]!.path, 'plugins[0].config');
+  t.match(errors[0]!.message, /^access\[0\] \(line 2\): SyntaxError/);
+});

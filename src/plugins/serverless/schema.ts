@@ -1,4 +1,5 @@
 import { type TObject, Type } from '@sinclair/typebox';
+import { compileServerless, ServerlessSyntaxError } from './compile.js';
 
 export const SERVERLESS_PHASES = ['certificate', 'rewrite', 'access', 'header_filter', 'body_filter', 'log'] as const;
 
@@ -10,7 +11,20 @@ export function serverlessConfig(): TObject {
   return Type.Object(phases, { additionalProperties: false, default: {} });
 }
 
+/** At least one function, and every source compiles: a syntax error is a config error, not a runtime 500. */
 export function checkServerless(config: Readonly<Record<string, unknown>>): string | null {
   const any = SERVERLESS_PHASES.some((p) => Array.isArray(config[p]) && (config[p] as unknown[]).length > 0);
-  return any ? null : `at least one of these fields must be non-empty: ${SERVERLESS_PHASES.map((p) => `'${p}'`).join(', ')}`;
+  if (!any) return `at least one of these fields must be non-empty: ${SERVERLESS_PHASES.map((p) => `'${p}'`).join(', ')}`;
+  for (const phase of SERVERLESS_PHASES) {
+    const sources = (config[phase] as string[] | undefined) ?? [];
+    for (let i = 0; i < sources.length; i++) {
+      try {
+        compileServerless(sources[i]!, `${phase}[${i}]`, { timeoutMs: 1000 });
+      } catch (err) {
+        const line = err instanceof ServerlessSyntaxError && err.line !== null ? ` (line ${err.line})` : '';
+        return `${phase}[${i}]${line}: ${(err as Error).message}`;
+      }
+    }
+  }
+  return null;
 }

@@ -1,0 +1,69 @@
+import vm from 'node:vm';
+
+export type CompiledFunction = (kong: unknown) => unknown;
+
+export interface ServerlessOptions {
+  /** Budget for the synchronous part of each call, ms (node:vm's timeout). */
+  readonly timeoutMs: number;
+  /** Globals the operator chose to expose (e.g. { require }); none by default. */
+  readonly globals?: Readonly<Record<string, unknown>>;
+}
+
+export class ServerlessSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number | null,
+    readonly column: number | null,
+  ) {
+    super(message);
+  }
+}
+
+// A source is a function when it reads as one; anything else is a body using the `kong` in scope, the way
+// Kong's Lua chunks use the global `kong`.
+const FUNCTION_SOURCE = /^(?:async\s+)?(?:function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)/;
+
+/**
+ * Compiles one serverless source at config load into a function of the PDK. Runs in its own node:vm context
+ * with no `require`, `process` or timers unless given in `globals`. node:vm is NOT a security boundary: this
+ * keeps honest mistakes contained, not hostile code (documented in the README).
+ */
+export function compileServerless(source: string, label: string, opts: ServerlessOptions): CompiledFunction {
+  const trimmed = source.trim();
+  const isFunction = FUNCTION_SOURCE.test(trimmed);
+  const usesAwait = /\bawait\b/.test(trimmed);
+  const wrapped = isFunction ? `(${trimmed}\n)` : `(${usesAwait ? 'async ' : ''}function (kong) {\n${trimmed}\n})`;
+  const sandbox: Record<string, unknown> = { __f: null, __k: null, ...opts.globals };
+  const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false }, name: label });
+  let fn: unknown;
+  try {
+    const script = new vm.Script(wrapped, { filename: label, lineOffset: isFunction ? 0 : -1 });
+    fn = script.runInContext(context, { timeout: opts.timeoutMs });
+  } catch (err) {
+    throw toSyntaxError(err, label);
+  }
+  if (typeof fn !== 'function') throw new ServerlessSyntaxError(`${label}: source does not evaluate to a function`, 1, 1);
+  const invoke = new vm.Script('__f(__k)', { filename: `${label}:invoke` });
+  return (kong: unknown) => {
+    sandbox.__f = fn;
+    sandbox.__k = kong;
+    try {
+      return invoke.runInContext(context, { timeout: opts.timeoutMs });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        throw new Error(`${label} exceeded its time budget of ${opts.timeoutMs} ms`, { cause: err });
+      }
+      throw err;
+    } finally {
+      sandbox.__k = null;
+    }
+  };
+}
+
+function toSyntaxError(err: unknown, label: string): ServerlessSyntaxError {
+  const e = err as Error;
+  // V8 puts "label:LINE" on the first stack line of a SyntaxError raised by vm.Script.
+  const m = new RegExp(`${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`).exec(e.stack ?? '');
+  const line = m ? Number(m[1]) : null;
+  return new ServerlessSyntaxError(`${e.name}: ${e.message}`, line, null);
+}

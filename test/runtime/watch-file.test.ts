@@ -1,0 +1,93 @@
+/** The file watcher against the ways files really get replaced. Real files in a temp dir, bounded waits. */
+import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { watchFile } from '../../src/runtime/watch-file.js';
+
+interface Seen {
+  changes: string[];
+  missing: number;
+}
+
+async function setup(t: Test, initial: string, layout: 'plain' | 'configmap' = 'plain') {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-watch-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'kong.yaml');
+  if (layout === 'plain') await writeFile(file, initial);
+  else {
+    // Kubernetes ConfigMap layout: kong.yaml -> ..data/kong.yaml, ..data -> ..v1
+    await mkdir(join(dir, '..v1'));
+    await writeFile(join(dir, '..v1', 'kong.yaml'), initial);
+    await symlink('..v1', join(dir, '..data'));
+    await symlink(join('..data', 'kong.yaml'), file);
+  }
+  const seen: Seen = { changes: [], missing: 0 };
+  const w = watchFile(file, {
+    debounceMs: 40,
+    onChange: ({ text }) => seen.changes.push(text),
+    onMissing: () => seen.missing++,
+    onError: (err) => t.fail(err.message),
+  });
+  t.teardown(() => w.close());
+  await w.ready;
+  return { dir, file, seen, w };
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return cond();
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+t.test('in-place write', async (t) => {
+  const { file, seen } = await setup(t, 'a');
+  await writeFile(file, 'b');
+  t.ok(await until(() => seen.changes.includes('b')), 'change seen');
+});
+
+t.test('atomic rename-over save (vim, VS Code, JetBrains)', async (t) => {
+  const { dir, file, seen } = await setup(t, 'a');
+  await writeFile(join(dir, '.kong.yaml.swp'), 'renamed');
+  await rename(join(dir, '.kong.yaml.swp'), file);
+  t.ok(await until(() => seen.changes.includes('renamed')), 'change seen');
+});
+
+t.test('delete, then recreate', async (t) => {
+  const { file, seen } = await setup(t, 'a');
+  await unlink(file);
+  t.ok(await until(() => seen.missing === 1), 'missing reported once');
+  await writeFile(file, 'back');
+  t.ok(await until(() => seen.changes.includes('back')), 'recreated file seen');
+});
+
+t.test('ConfigMap ..data symlink swap', async (t) => {
+  const { dir, seen } = await setup(t, 'v1', 'configmap');
+  await mkdir(join(dir, '..v2'));
+  await writeFile(join(dir, '..v2', 'kong.yaml'), 'v2');
+  await symlink('..v2', join(dir, '..data_tmp'));
+  await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+  t.ok(await until(() => seen.changes.includes('v2')), 'swap seen');
+});
+
+t.test('a burst of writes is debounced to the final content', async (t) => {
+  const { file, seen } = await setup(t, 'a');
+  for (let i = 0; i < 20; i++) await writeFile(file, `burst-${i}`);
+  t.ok(await until(() => seen.changes.includes('burst-19')), 'final content seen');
+  t.ok(seen.changes.length <= 3, `${seen.changes.length} change(s) reported for 20 writes`);
+});
+
+t.test('identical content is not reported', async (t) => {
+  const { file, seen, w } = await setup(t, 'same');
+  w.setKnownHash('8a4d3fa5b9ab0dc2d2b6ea2a8e55f7d9'); // not the hash of 'same': first write is reported
+  await writeFile(file, 'same');
+  t.ok(await until(() => seen.changes.length === 1));
+  await writeFile(file, 'same');
+  await settle();
+  t.equal(seen.changes.length, 1, 'rewrite with the same bytes: no change');
+});
