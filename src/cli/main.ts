@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerStart } from './start.js';
 import { registerValidate } from './validate.js';
 
 export const VERSION = '0.1.0';
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerValidate(program);
+  registerStart(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

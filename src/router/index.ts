@@ -1,16 +1,7 @@
-// TEMPORARY STUB so the config pipeline can be tested. Router helper: overwrite this file freely.
-export function checkRoutePath(path: string): string | null {
-  if (path.startsWith('~')) {
-    try {
-      new RegExp(path.slice(1));
-    } catch (err) {
-      return `invalid regex: '${path.slice(1)}' (PCRE returned: ${(err as Error).message})`;
-    }
-    return null;
-  }
-  if (!path.startsWith('/')) return 'should start with: / (fixed path) or ~/ (regex path)';
-  return null;
-}
-export function checkRouteHost(_host: string): string | null {
-  return null;
-}
+/** Kong `traditional_compatible` routing (spec §5): pure functions over route entities. */
+export { buildRouter } from './indexed.js';
+export { buildLinearRouter } from './linear.js';
+export { escapeUpstreamPath, normalizePath } from './normalize.js';
+export { checkRouteHost, checkRoutePath } from './route-checks.js';
+export { upstreamPath } from './upstream-path.js';
+export type { MatchRequest, RouteLike, RouteMatch, Router } from './types.js';

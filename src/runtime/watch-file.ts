@@ -31,6 +31,7 @@ export function watchFile(file: string, h: WatchHandlers): FileWatcher {
   let known: string | null = null;
   let missing = false;
   let timer: NodeJS.Timeout | null = null;
+  let settleTimer: NodeJS.Timeout | null = null;
   let closed = false;
   let reading = false;
   let again = false;
@@ -73,6 +74,12 @@ export function watchFile(file: string, h: WatchHandlers): FileWatcher {
         if (hash === known) continue;
         known = hash;
         if (!closed) h.onChange({ text, hash });
+        // The watcher may coalesce the events of a burst of writes; one more read after things settle makes
+        // sure the last write is the one applied.
+        settleTimer ??= setTimeout(() => {
+          settleTimer = null;
+          void check();
+        }, h.debounceMs * 3);
       } while (again && !closed);
     } finally {
       reading = false;
@@ -100,6 +107,7 @@ export function watchFile(file: string, h: WatchHandlers): FileWatcher {
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      if (settleTimer) clearTimeout(settleTimer);
       await watcher.close();
     },
   };

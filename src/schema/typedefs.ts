@@ -85,4 +85,4 @@ export const ignored = {
 };
 
 /** A set of strings (Kong `type = "set"`): duplicates are removed during normalization. */
-export const stringSet = (item: TSchema, opts: Record<string, unknown> = {}) => Type.Array(item, { 'x-set': true, ...opts });
+export const stringSet = <T extends TSchema>(item: T, opts: Record<string, unknown> = {}) => Type.Array(item, { 'x-set': true, ...opts });

@@ -1,0 +1,67 @@
+import { type Command, Option } from 'commander';
+
+export interface StartOptions {
+  conf: string;
+  proxyListen: string;
+  adminListen: string;
+  watch: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'pretty' | 'auto';
+  engine: 'http-proxy' | 'undici';
+  trustedIps: string;
+  adminToken?: string;
+  adminSocket?: string;
+  drainTimeout: string;
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the gateway in the foreground (SIGTERM/SIGINT drain and exit, SIGHUP reloads)')
+    .addOption(new Option('-c, --conf <file>', 'declarative config file').env('SLUICE_CONF').default('kong.yaml'))
+    .addOption(
+      new Option('--proxy-listen <addr>', 'proxy listen address').env('SLUICE_PROXY_LISTEN').default('0.0.0.0:8000'),
+    )
+    .addOption(
+      new Option('--admin-listen <addr>', "Admin API listen address, or 'off'")
+        .env('SLUICE_ADMIN_LISTEN')
+        .default('127.0.0.1:8001'),
+    )
+    .addOption(new Option('--admin-socket <path>', 'also serve the Admin API on a unix socket').env('SLUICE_ADMIN_SOCKET'))
+    .addOption(new Option('--admin-token <token>', 'require this bearer token on the Admin API').env('SLUICE_ADMIN_TOKEN'))
+    .addOption(new Option('--no-watch', 'do not reload when the config file changes'))
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .env('SLUICE_LOG_LEVEL')
+        .default('info'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'log format (auto = readable on a TTY, JSON otherwise)')
+        .choices(['json', 'pretty', 'auto'])
+        .env('SLUICE_LOG_FORMAT')
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--engine <name>', 'proxy engine')
+        .choices(['http-proxy', 'undici'])
+        .env('SLUICE_ENGINE')
+        .default('undici'),
+    )
+    .addOption(
+      new Option('--trusted-ips <list>', "peers whose X-Forwarded-* headers are trusted (Kong's trusted_ips)")
+        .env('SLUICE_TRUSTED_IPS')
+        .default(''),
+    )
+    .addOption(
+      new Option('--drain-timeout <ms>', 'how long shutdown waits for in-flight requests')
+        .env('SLUICE_DRAIN_TIMEOUT')
+        .default('10000'),
+    )
+    .action(async (opts: StartOptions) => {
+      // Loaded lazily so `sluice --help` and `sluice validate` stay fast.
+      const { runGateway } = await import('../runtime/gateway.js');
+      const code = await runGateway(opts);
+      if (code !== 0) process.exitCode = code;
+    });
+}

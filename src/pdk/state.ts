@@ -1,0 +1,61 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { UpstreamRequest } from '../proxy/engine/types.js';
+import type { Consumer } from '../schema/index.js';
+import type { RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
+
+/** A response a plugin produced with kong.response.exit (Kong's short-circuit). */
+export interface ExitResponse {
+  status: number;
+  body: Buffer | null;
+  headers: OutgoingHttpHeaders;
+}
+
+export type PhaseName = 'certificate' | 'rewrite' | 'access' | 'header_filter' | 'body_filter' | 'log';
+
+/**
+ * Everything one request carries through the plugin phases. Plugins never see it directly: the PDK is the only
+ * door (Kong's rule), so the lifecycle can change this shape without breaking plugins.
+ */
+export class RequestState {
+  phase: PhaseName = 'rewrite';
+  route: RoutePlan | null = null;
+  service: ServicePlan | null = null;
+  captures: Readonly<Record<string, string>> | null = null;
+  consumer: Consumer | null = null;
+  credential: { id: string; consumer_id?: string | null } | null = null;
+  authenticatedGroups: string[] | null = null;
+  /** The upstream request being prepared; plugins change it through kong.service.request. */
+  upstream: UpstreamRequest | null = null;
+  /** Set by kong.service.set_upstream / set_target. */
+  upstreamName: string | null = null;
+  target: { host: string; port: number } | null = null;
+  exit: ExitResponse | null = null;
+  /** Request body, once read (kong.request.get_raw_body) or replaced (kong.service.request.set_raw_body). */
+  requestBody: Buffer | null = null;
+  requestBodyRead = false;
+  /** Response being sent: status and headers are mutable in header_filter, body in body_filter. */
+  responseStatus = 0;
+  responseHeaders: IncomingHttpHeaders | OutgoingHttpHeaders | null = null;
+  responseBody: Buffer | null = null;
+  responseSource: 'service' | 'exit' | 'error' | null = null;
+  upstreamStatus: number | null = null;
+  upstreamLatencyMs: number | null = null;
+  readonly shared: Record<string, unknown> = {};
+  /** The plugin instance whose handler is running (kong.ctx.plugin, kong.log). */
+  currentPlugin: { readonly id: string; readonly name: string } | null = null;
+  /** kong.ctx.plugin: one namespace per plugin instance. */
+  pluginCtx: Map<string, Record<string, unknown>> | null = null;
+  readonly startedAt: number;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    readonly scheme: 'http' | 'https',
+    readonly rawPath: string,
+    readonly query: string,
+    startedAt: number,
+  ) {
+    this.startedAt = startedAt;
+  }
+}

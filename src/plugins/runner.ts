@@ -1,0 +1,119 @@
+import type { Pdk } from '../pdk/kong.js';
+import type { PhaseName, RequestState } from '../pdk/state.js';
+import type { PluginChain, PluginInstance } from './chain.js';
+
+export class PluginError extends Error {
+  constructor(
+    readonly plugin: string,
+    readonly phase: PhaseName,
+    override readonly cause: unknown,
+  ) {
+    super(`plugin '${plugin}' failed in ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+type Handler = (kong: Pdk) => void | Promise<void>;
+
+function isThenable(v: unknown): v is Promise<void> {
+  return v !== null && typeof v === 'object' && typeof (v as Promise<void>).then === 'function';
+}
+
+/**
+ * Runs the rewrite or access phase over a chain: for each plugin in priority order, pick the configuration that
+ * applies now (the consumer is whatever an earlier auth plugin set — Kong resolves per plugin, in order), run
+ * its handler, and stop at a short-circuit. The instances picked are collected for the response phases.
+ * Stays synchronous until a handler returns a promise.
+ */
+export function runCollecting(
+  phase: 'rewrite' | 'access',
+  chain: PluginChain,
+  state: RequestState,
+  kong: Pdk,
+  collected: PluginInstance[] | null,
+): void | Promise<void> {
+  state.phase = phase;
+  const slots = chain.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const consumerId = state.consumer?.id;
+    const inst = (consumerId !== undefined && slot.byConsumer?.get(consumerId)) || slot.base;
+    if (inst === null) continue;
+    collected?.push(inst);
+    // After a short-circuit Kong still collects the remaining plugins (their response phases run on the exit
+    // answer) but runs no more access handlers.
+    if (state.exit !== null) continue;
+    const fn = inst.handlers[phase] as Handler | undefined;
+    if (fn === undefined) continue;
+    state.currentPlugin = inst;
+    let r: void | Promise<void>;
+    try {
+      r = fn(kong);
+    } catch (err) {
+      throw new PluginError(inst.name, phase, err);
+    }
+    if (isThenable(r)) return continueAsync(r, inst, phase, chain, state, kong, collected, i + 1);
+  }
+  state.currentPlugin = null;
+}
+
+async function continueAsync(
+  pending: Promise<void>,
+  inst: PluginInstance,
+  phase: 'rewrite' | 'access',
+  chain: PluginChain,
+  state: RequestState,
+  kong: Pdk,
+  collected: PluginInstance[] | null,
+  next: number,
+): Promise<void> {
+  try {
+    await pending;
+  } catch (err) {
+    throw new PluginError(inst.name, phase, err);
+  }
+  const rest: PluginChain = { ...chain, slots: chain.slots.slice(next) };
+  await runCollecting(phase, rest, state, kong, collected);
+}
+
+/** header_filter / body_filter: synchronous, over the instances collected in access (Kong). */
+export function runResponsePhase(
+  phase: 'header_filter' | 'body_filter',
+  instances: readonly PluginInstance[],
+  state: RequestState,
+  kong: Pdk,
+): void {
+  state.phase = phase;
+  for (let i = 0; i < instances.length; i++) {
+    const inst = instances[i]!;
+    const fn = inst.handlers[phase];
+    if (fn === undefined) continue;
+    state.currentPlugin = inst;
+    try {
+      fn(kong);
+    } catch (err) {
+      throw new PluginError(inst.name, phase, err);
+    }
+  }
+  state.currentPlugin = null;
+}
+
+/** log: after the response, each handler isolated so one failing logger does not stop the others. */
+export async function runLogPhase(
+  instances: readonly PluginInstance[],
+  state: RequestState,
+  kong: Pdk,
+  onError: (err: PluginError) => void,
+): Promise<void> {
+  state.phase = 'log';
+  for (const inst of instances) {
+    const fn = inst.handlers.log;
+    if (fn === undefined) continue;
+    state.currentPlugin = inst;
+    try {
+      await fn(kong);
+    } catch (err) {
+      onError(new PluginError(inst.name, 'log', err));
+    }
+  }
+  state.currentPlugin = null;
+}

@@ -1,0 +1,179 @@
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { pipeline, type Duplex, type Stream } from 'node:stream';
+import httpProxy from 'http-proxy';
+import { Attempt } from './attempt.js';
+import { timeoutError } from './failure.js';
+import { isChunked, requestHeaderObject } from './hop-by-hop.js';
+import { Tunnels } from './tunnel.js';
+import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
+
+type Listener = (...args: unknown[]) => void;
+type AddRequest = (req: ClientRequest, options: Record<string, unknown>) => void;
+
+/** An attempt driven through http-proxy's web pass (selfHandleResponse: the response is ours to write). */
+class HttpProxyAttempt extends Attempt {
+  proxyReq: ClientRequest | null = null;
+  connectTimer: NodeJS.Timeout | null = null;
+  // http-proxy adds these to the client request on every web() call; removed when the attempt settles so
+  // retries on the same request do not pile them up.
+  reqListeners: [event: string, listener: Listener][] = [];
+
+  readonly onProxyError = (err: Error): void => this.fail(err);
+
+  protected abortUpstream(err: Error): void {
+    this.proxyReq?.destroy(err);
+  }
+
+  protected override release(): void {
+    super.release();
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    for (const [event, listener] of this.reqListeners) this.req.off(event, listener);
+    this.reqListeners.length = 0;
+  }
+
+  /** Takes over the ClientRequest http-proxy just created (called synchronously from the agent). */
+  attach(proxyReq: ClientRequest): void {
+    const { up } = this;
+    this.proxyReq = proxyReq;
+    // http-proxy joins target and request paths with a helper that collapses "//"; the caller's path is final.
+    proxyReq.path = up.path;
+    this.connectTimer = setTimeout(() => proxyReq.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);
+    // Socket inactivity once connected: Kong's read_timeout (waiting for the head, between body reads).
+    proxyReq.setTimeout(up.readTimeout, () => proxyReq.destroy(timeoutError('read', up.readTimeout)));
+    proxyReq.once('socket', (socket: Socket) => {
+      if (socket.connecting) socket.once(up.protocol === 'https' ? 'secureConnect' : 'connect', this.onConnected);
+      else this.onConnected();
+    });
+    proxyReq.once('response', this.onResponse);
+  }
+
+  readonly onConnected = (): void => {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+    this.sent = true;
+  };
+
+  readonly onResponse = (proxyRes: IncomingMessage): void => {
+    if (!this.head(proxyRes.statusCode ?? 502, proxyRes.headers, false)) {
+      proxyRes.destroy();
+      return;
+    }
+    if (this.chunks !== null) {
+      proxyRes.on('data', (chunk: Buffer) => this.collect(chunk));
+      proxyRes.once('end', () => this.complete());
+      proxyRes.once('error', this.onProxyError);
+      return;
+    }
+    pipeline(proxyRes, this.res, (err) => {
+      if (err) this.fail(err);
+      else this.complete();
+    });
+  };
+}
+
+/** The attempt whose ClientRequest the agent is about to see; set only for the span of one web() call. */
+let binding: { attempt: HttpProxyAttempt; servername: string | undefined } | null = null;
+
+/** A keep-alive agent that hands each new ClientRequest to the attempt that made it. */
+function bindingAgent<A extends HttpAgent>(agent: A): A {
+  const holder = agent as unknown as { addRequest: AddRequest };
+  const addRequest = holder.addRequest;
+  holder.addRequest = function (this: A, req: ClientRequest, options: Record<string, unknown>) {
+    const b = binding;
+    if (b !== null) {
+      binding = null;
+      b.attempt.attach(req);
+      if (b.servername !== undefined) options.servername = b.servername;
+    }
+    addRequest.call(this, req, options);
+  };
+  return agent;
+}
+
+function lastListener(emitter: IncomingMessage, event: string, before: number): Listener | null {
+  const all = emitter.listeners(event) as Listener[];
+  return all.length > before ? all[all.length - 1]! : null;
+}
+
+export class HttpProxyEngine implements ProxyEngine {
+  readonly name = 'http-proxy' as const;
+  // Kong: upstream keepalive on, idle connections kept 60 s.
+  private readonly httpAgent = bindingAgent(new HttpAgent({ keepAlive: true, scheduling: 'lifo' }));
+  private readonly httpsAgent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }));
+  private readonly server = httpProxy.createProxyServer({
+    xfwd: false,
+    ignorePath: true,
+    prependPath: false,
+    selfHandleResponse: true,
+  });
+  private readonly tunnels = new Tunnels();
+
+  constructor() {
+    // Every web() call passes its own callback, so this only keeps EventEmitter3 from throwing on a stray error.
+    this.server.on('error', () => undefined);
+    // The caller's headers are final: drop the passes that edit them (deleteLength would turn a chunked
+    // DELETE body into `content-length: 0`) or set a timeout on the client's socket. Only `stream` stays.
+    const passes = this.server as unknown as { webPasses: { name: string }[] };
+    passes.webPasses = passes.webPasses.filter((pass) => pass.name === 'stream');
+  }
+
+  proxy(req: IncomingMessage, res: ServerResponse, up: UpstreamRequest, hooks: ProxyHooks): void {
+    const attempt = new HttpProxyAttempt(req, res, up, hooks);
+    if (!attempt.begin()) return;
+    const https = up.protocol === 'https';
+    const t = up.tls;
+    const body = up.body;
+    const options: httpProxy.ServerOptions = {
+      target: { protocol: https ? 'https:' : 'http:', host: up.host, port: up.port },
+      method: up.method,
+      agent: https ? this.httpsAgent : this.httpAgent,
+    };
+    if (https && t !== undefined) {
+      options.secure = t.rejectUnauthorized;
+      const target = options.target as Record<string, unknown>;
+      if (t.ca !== undefined) target.ca = t.ca;
+      if (t.cert !== undefined) target.cert = t.cert;
+      if (t.key !== undefined) target.key = t.key;
+    }
+    // http-proxy pipes `buffer` into the upstream request; this stand-in writes the whole body at once.
+    if (body != null) options.buffer = { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
+    const servername = https && t?.servername && isIP(t.servername) === 0 ? t.servername : undefined;
+
+    // http-proxy copies the client's headers synchronously inside web(); show it the final upstream ones.
+    const clientHeaders = req.headers;
+    const errors = req.listenerCount('error');
+    const aborts = req.listenerCount('aborted');
+    req.headers = requestHeaderObject(up.headers, false, body == null && isChunked(clientHeaders)) as typeof clientHeaders;
+    binding = { attempt, servername };
+    try {
+      this.server.web(req, res, options, attempt.onProxyError);
+    } catch (err) {
+      // node:http rejects some requests synchronously (an invalid header value, say).
+      attempt.fail(err as Error);
+    } finally {
+      req.headers = clientHeaders;
+      binding = null;
+    }
+    const onError = lastListener(req, 'error', errors);
+    const onAborted = lastListener(req, 'aborted', aborts);
+    if (attempt.done) {
+      if (onError !== null) req.off('error', onError);
+      if (onAborted !== null) req.off('aborted', onAborted);
+    } else {
+      if (onError !== null) attempt.reqListeners.push(['error', onError]);
+      if (onAborted !== null) attempt.reqListeners.push(['aborted', onAborted]);
+    }
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+    this.tunnels.open(req, socket, head, up, hooks);
+  }
+
+  async close(): Promise<void> {
+    this.tunnels.closeAll();
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

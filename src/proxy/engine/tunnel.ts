@@ -1,0 +1,134 @@
+import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { clientClosedError, failureKind, isConnectFailure, timeoutError } from './failure.js';
+import { cleanResponseHeaders, requestHeaderObject } from './hop-by-hop.js';
+import type { ProxyHooks, UpstreamRequest } from './types.js';
+
+/** The response head as raw HTTP/1.1 text, for a client socket that node:http no longer manages. */
+function rawHead(status: number, headers: IncomingHttpHeaders): string {
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) text += `${name}: ${v}\r\n`;
+    else text += `${name}: ${value}\r\n`;
+  }
+  return `${text}\r\n`;
+}
+
+/**
+ * Upgrade (WebSocket) tunnels, shared by both engines: one plain node:http request per upgrade (the
+ * connection leaves any pool once switched), then bytes are piped both ways until either side closes.
+ */
+export class Tunnels {
+  private readonly open_ = new Set<Duplex>();
+
+  open(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+    const started = performance.now();
+    let done = false;
+    let connected = false;
+    const settleFailure = (error: Error, kind = failureKind(error)) => {
+      if (done) return;
+      done = true;
+      clearTimeout(connectTimer);
+      socket.off('close', onClientClose);
+      upstream.destroy();
+      hooks.onDone({ ok: false, kind, retriable: !connected || isConnectFailure(error), error });
+    };
+    const onClientClose = () => settleFailure(clientClosedError(), 'reset');
+
+    const options: RequestOptions = {
+      host: up.host,
+      port: up.port,
+      method: up.method,
+      path: up.path,
+      headers: requestHeaderObject(up.headers, true, false),
+      agent: false,
+    };
+    const t = up.tls;
+    if (up.protocol === 'https' && t !== undefined) {
+      options.rejectUnauthorized = t.rejectUnauthorized;
+      if (t.servername && isIP(t.servername) === 0) options.servername = t.servername;
+      if (t.ca !== undefined) options.ca = t.ca;
+      if (t.cert !== undefined) options.cert = t.cert;
+      if (t.key !== undefined) options.key = t.key;
+    }
+    const upstream: ClientRequest = up.protocol === 'https' ? httpsRequest(options) : httpRequest(options);
+    const connectTimer = setTimeout(() => upstream.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);
+    upstream.setTimeout(up.readTimeout, () => upstream.destroy(timeoutError('read', up.readTimeout)));
+    upstream.once('socket', (s: Socket) => {
+      const onConnect = () => {
+        connected = true;
+        clearTimeout(connectTimer);
+      };
+      if (s.connecting) s.once(up.protocol === 'https' ? 'secureConnect' : 'connect', onConnect);
+      else onConnect();
+    });
+    upstream.on('error', (err) => settleFailure(err));
+    socket.once('close', onClientClose);
+
+    upstream.on('upgrade', (res: IncomingMessage, upSocket: Socket, upHead: Buffer) => {
+      if (done) {
+        upSocket.destroy();
+        return;
+      }
+      done = true;
+      socket.off('close', onClientClose);
+      // nginx applies proxy_read_timeout to upgraded connections too: an idle tunnel is closed (Kong).
+      upSocket.setTimeout(up.readTimeout, () => upSocket.destroy());
+      const headers = res.headers;
+      const status = hooks.onResponse(res.statusCode ?? 101, headers) ?? res.statusCode ?? 101;
+      this.join(socket, upSocket);
+      socket.write(rawHead(status, headers));
+      if (upHead.length > 0) socket.write(upHead);
+      if (head.length > 0) upSocket.write(head);
+      upSocket.pipe(socket);
+      socket.pipe(upSocket);
+      hooks.onDone({ ok: true, status: res.statusCode ?? 101, upstreamLatencyMs: Math.round(performance.now() - started) });
+    });
+
+    // The upstream declined the upgrade: relay its answer as is (nginx does), then close.
+    upstream.on('response', (res: IncomingMessage) => {
+      if (done) {
+        res.destroy();
+        return;
+      }
+      done = true;
+      socket.off('close', onClientClose);
+      const headers = res.headers;
+      // The body is relayed decoded and delimited by closing the connection.
+      cleanResponseHeaders(headers, false);
+      const status = hooks.onResponse(res.statusCode ?? 502, headers) ?? res.statusCode ?? 502;
+      headers.connection = 'close';
+      socket.write(rawHead(status, headers));
+      res.pipe(socket);
+      res.once('error', () => socket.destroy());
+      socket.once('close', () => res.destroy());
+      hooks.onDone({ ok: true, status: res.statusCode ?? 502, upstreamLatencyMs: Math.round(performance.now() - started) });
+    });
+    upstream.end();
+  }
+
+  /** Either side closing or failing tears the whole tunnel down. */
+  private join(a: Duplex, b: Socket): void {
+    this.open_.add(a);
+    this.open_.add(b);
+    const teardown = () => {
+      this.open_.delete(a);
+      this.open_.delete(b);
+      a.destroy();
+      b.destroy();
+    };
+    a.once('close', teardown);
+    b.once('close', teardown);
+    a.on('error', teardown);
+    b.on('error', teardown);
+  }
+
+  closeAll(): void {
+    for (const s of this.open_) s.destroy();
+    this.open_.clear();
+  }
+}

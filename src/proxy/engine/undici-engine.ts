@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { Attempt } from './attempt.js';
+import { hasRequestBody, requestHeaderList } from './hop-by-hop.js';
+import { Tunnels } from './tunnel.js';
+import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
+
+// Kong: upstream_keepalive_idle_timeout defaults to 60 s.
+const KEEPALIVE_MS = 60_000;
+
+/** An attempt driven by undici's dispatch handler callbacks (no intermediate streams). */
+class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | null = null;
+
+  readonly onDrain = (): void => this.controller?.resume();
+
+  protected abortUpstream(err: Error): void {
+    // Before onRequestStart there is nothing to abort yet; onRequestStart sees `done` and aborts then.
+    this.controller?.abort(err);
+  }
+
+  protected override release(): void {
+    super.release();
+    this.res.off('drain', this.onDrain);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.done) controller.abort(new Error('attempt already settled'));
+    else this.sent = true;
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.controller = controller;
+    if (status < 200) return; // informational heads are not forwarded
+    this.head(status, headers, true);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.done) return;
+    if (this.chunks !== null) this.collect(chunk);
+    else if (!this.res.write(chunk)) {
+      // Backpressure: stop reading the upstream socket until the client drains.
+      controller.pause();
+      this.res.once('drain', this.onDrain);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.complete();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
+}
+
+function tlsKey(up: UpstreamRequest): string {
+  const t = up.tls;
+  if (up.protocol === 'http' || t === undefined) return `${up.protocol}|${up.connectTimeout}`;
+  let key = `https|${up.connectTimeout}|${t.rejectUnauthorized ? 1 : 0}`;
+  // Rare (kong.service.set_tls_*): long PEM keys only when a plugin set them.
+  if (t.ca !== undefined || t.cert !== undefined || t.key !== undefined) {
+    key += `|${t.ca?.join('\n') ?? ''}|${t.cert ?? ''}|${t.key ?? ''}`;
+  }
+  return key;
+}
+
+function origin(up: UpstreamRequest): string {
+  const host = up.host.includes(':') ? `[${up.host}]` : up.host;
+  return `${up.protocol}://${host}:${up.port}`;
+}
+
+export class UndiciEngine implements ProxyEngine {
+  readonly name = 'undici' as const;
+  // undici's connect options (timeout, TLS trust) are per agent, so each distinct set gets its own pool.
+  private readonly agents = new Map<string, Agent>();
+  private readonly tunnels = new Tunnels();
+
+  private agentFor(up: UpstreamRequest): Agent {
+    const key = tlsKey(up);
+    let agent = this.agents.get(key);
+    if (agent === undefined) {
+      const t = up.tls;
+      const connect: Record<string, unknown> = { timeout: up.connectTimeout };
+      if (up.protocol === 'https' && t !== undefined) {
+        connect.rejectUnauthorized = t.rejectUnauthorized;
+        if (t.ca !== undefined) connect.ca = t.ca;
+        if (t.cert !== undefined) connect.cert = t.cert;
+        if (t.key !== undefined) connect.key = t.key;
+      }
+      agent = new Agent({ connect, keepAliveTimeout: KEEPALIVE_MS, keepAliveMaxTimeout: KEEPALIVE_MS });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  proxy(req: IncomingMessage, res: ServerResponse, up: UpstreamRequest, hooks: ProxyHooks): void {
+    const attempt = new UndiciAttempt(req, res, up, hooks);
+    if (!attempt.begin()) return;
+    const opts: Dispatcher.DispatchOptions & { servername?: string } = {
+      origin: origin(up),
+      path: up.path,
+      method: up.method as Dispatcher.HttpMethod,
+      headers: requestHeaderList(up.headers),
+      body: up.body != null ? up.body : hasRequestBody(req.headers) ? req : null,
+      // Kong's read_timeout: the wait for the response head and between body reads.
+      headersTimeout: up.readTimeout,
+      bodyTimeout: up.readTimeout,
+    };
+    const servername = up.tls?.servername;
+    if (up.protocol === 'https' && servername && isIP(servername) === 0) opts.servername = servername;
+    this.agentFor(up).dispatch(opts, attempt);
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+    this.tunnels.open(req, socket, head, up, hooks);
+  }
+
+  async close(): Promise<void> {
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    this.tunnels.closeAll();
+    // Called after the gateway drained; whatever is still open is cut rather than waited for.
+    await Promise.all(agents.map((a) => a.destroy()));
+  }
+}

@@ -1,0 +1,377 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../log/logger.js';
+import { escapeUpstreamPath, normalizePath, upstreamPath } from '../router/index.js';
+import type { RouteMatch } from '../router/types.js';
+import type { CompiledSnapshot } from '../snapshot/compile.js';
+import type { PeerAddress, RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
+import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from './engine/types.js';
+import { SERVER_TOKEN, sendKongMessage } from './kong-response.js';
+import { newRequestId } from './request-id.js';
+import type { ProxySettings } from './settings.js';
+import { hostWithoutPort, upstreamHeaders } from './upstream-headers.js';
+
+/** What the request path needs from the runtime: the current snapshot, pinned for the request's lifetime. */
+export interface SnapshotSource {
+  /** Returns the current snapshot and counts the request against it until `release` is called. */
+  acquire(): CompiledSnapshot;
+  release(snapshot: CompiledSnapshot): void;
+}
+
+export interface ProxyContext {
+  readonly snapshots: SnapshotSource;
+  readonly engine: ProxyEngine;
+  readonly settings: ProxySettings;
+  readonly logger: Logger;
+  readonly nodeId: string;
+  readonly hostname: string;
+}
+
+/** Hooks the plugin flow adds to an exchange (header_filter, body_filter, status changes). */
+export interface ResponsePhases {
+  /** Runs header_filter over the upstream response; returns the status to send. */
+  onHeaders(status: number, headers: IncomingHttpHeaders): number;
+  /** Answers the request itself (errors after access), running the response phases. */
+  respond(status: number, message: string): void;
+}
+
+// Kong (error_handlers / balancer): statuses for each way an upstream exchange can fail.
+const FAILURE_STATUS: Readonly<Record<UpstreamFailureKind, number>> = {
+  connect: 502,
+  reset: 502,
+  tls: 502,
+  timeout: 504,
+};
+
+export function failureMessage(kind: UpstreamFailureKind): string {
+  return kind === 'timeout' ? 'The upstream server is timing out' : 'An invalid response was received from the upstream server';
+}
+
+/**
+ * One proxied exchange: holds the per-request state the engine callbacks need, so a request allocates this
+ * object and nothing else for the upstream leg. Retries (Kong: service.retries) reuse it.
+ */
+export class Exchange implements ProxyHooks {
+  tries = 0;
+  peer: PeerAddress | null = null;
+  proxyLatency = 0;
+  /** kong.service.set_target: a fixed peer, no balancing, no retries (Kong). */
+  fixedTarget = false;
+
+  constructor(
+    readonly ctx: ProxyContext,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly service: ServicePlan,
+    readonly up: UpstreamRequest,
+    readonly requestId: string,
+    readonly startedAt: number,
+    readonly preserveHost: boolean,
+    readonly phases: ResponsePhases | null,
+    readonly balancer: ServicePlan['balancer'] = service.balancer,
+  ) {}
+
+  send(): void {
+    const { up, balancer } = this;
+    if (balancer !== null && !this.fixedTarget) {
+      const peer = balancer.pick(this.peer);
+      if (peer === null) {
+        this.fail(503, 'failure to get a peer from the ring-balancer');
+        return;
+      }
+      this.peer = peer;
+      up.host = peer.host;
+      up.port = peer.port;
+      if (!this.preserveHost) {
+        up.headers.host = balancer.hostHeader ?? (up.protocol === 'https' ? peer.hostHeaderHttps : peer.hostHeaderHttp);
+      }
+    }
+    this.tries++;
+    if (this.tries === 1) this.proxyLatency = Math.round(performance.now() - this.startedAt);
+    this.ctx.engine.proxy(this.req, this.res, up, this);
+  }
+
+  onResponse(status: number, headers: IncomingHttpHeaders): number | undefined {
+    const settings = this.ctx.settings;
+    const h = headers as Record<string, string | string[] | undefined>;
+    if (settings.serverTokens) {
+      const via = `1.1 ${SERVER_TOKEN}`;
+      h.via = h.via ? `${h.via}, ${via}` : via;
+      if (h.server === undefined) h.server = SERVER_TOKEN;
+    }
+    if (settings.latencyTokens) {
+      h['x-kong-upstream-latency'] = String(Math.round(performance.now() - this.startedAt) - this.proxyLatency);
+      h['x-kong-proxy-latency'] = String(this.proxyLatency);
+    }
+    if (settings.requestIdDownstream) h['x-kong-request-id'] = this.requestId;
+    return this.phases === null ? undefined : this.phases.onHeaders(status, headers);
+  }
+
+  onDone(
+    result:
+      | { ok: true; status: number; upstreamLatencyMs: number }
+      | { ok: false; kind: UpstreamFailureKind; retriable: boolean; error: Error },
+  ): void {
+    if (result.ok) return;
+    const canRetry = !this.fixedTarget && this.tries <= this.service.retries;
+    if (result.retriable && canRetry && !this.res.headersSent && !this.res.destroyed) {
+      this.ctx.logger.debug('retrying upstream', {
+        try: this.tries,
+        kind: result.kind,
+        upstream: `${this.up.host}:${this.up.port}`,
+        request_id: this.requestId,
+      });
+      this.send();
+      return;
+    }
+    this.ctx.logger.warn('upstream failure', {
+      kind: result.kind,
+      error: result.error.message,
+      upstream: `${this.up.host}:${this.up.port}`,
+      tries: this.tries,
+      request_id: this.requestId,
+    });
+    this.fail(FAILURE_STATUS[result.kind], failureMessage(result.kind));
+  }
+
+  fail(status: number, message: string): void {
+    if (this.phases !== null) this.phases.respond(status, message);
+    else sendKongMessage(this.res, status, message, this.requestId, this.startedAt, this.req.headers.accept);
+  }
+}
+
+function splitUrl(url: string): [path: string, query: string] {
+  const q = url.indexOf('?');
+  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q)];
+}
+
+export interface Routed {
+  readonly match: RouteMatch<RoutePlan>;
+  readonly path: string;
+  readonly rawPath: string;
+  readonly query: string;
+}
+
+/** A response the router decided on: no route, bad path, https required. */
+export interface RoutingAnswer {
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+  readonly rawPath: string;
+  readonly query: string;
+}
+
+/** Routing shared by plain requests and upgrades: normalise, match, enforce the route's protocols. */
+export function route(
+  snap: CompiledSnapshot,
+  req: IncomingMessage,
+  scheme: 'http' | 'https',
+): Routed | RoutingAnswer {
+  const [rawPath, query] = splitUrl(req.url ?? '/');
+  const path = normalizePath(rawPath);
+  if (path === null || path.charCodeAt(0) !== 47 /* / */) return { status: 400, message: 'Bad request', rawPath, query };
+  const match = snap.proxy.router.match({
+    method: req.method ?? 'GET',
+    host: req.headers.host ?? '',
+    path,
+    headers: req.headers,
+    sni: scheme === 'https' ? ((req.socket as { servername?: string }).servername ?? null) : null,
+    scheme,
+    port: req.socket.localPort ?? 0,
+  });
+  if (match === null) return { status: 404, message: 'no Route matched with those values', rawPath, query };
+  const r = match.route;
+  // Kong (runloop access.before): an https-only route hit over plain http is redirected or refused.
+  if (r.httpsOnly && scheme !== 'https') {
+    if (r.httpsRedirectStatus === 426) {
+      return {
+        status: 426,
+        message: 'Please use HTTPS protocol',
+        headers: { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' },
+        rawPath,
+        query,
+      };
+    }
+    return {
+      status: r.httpsRedirectStatus,
+      message: '',
+      headers: { Location: `https://${hostWithoutPort(req.headers.host)}${req.url ?? '/'}` },
+      rawPath,
+      query,
+    };
+  }
+  return { match, path, rawPath, query };
+}
+
+export function isAnswer(r: Routed | RoutingAnswer): r is RoutingAnswer {
+  return (r as RoutingAnswer).status !== undefined;
+}
+
+export function buildUpstream(
+  ctx: ProxyContext,
+  req: IncomingMessage,
+  routed: Routed,
+  service: ServicePlan,
+  scheme: 'http' | 'https',
+  requestId: string,
+): UpstreamRequest {
+  const { match, path, rawPath, query } = routed;
+  const r = match.route;
+  const stripped = r.stripPath ? match.matchedPath : null;
+  const target = escapeUpstreamPath(upstreamPath(service.path, match.matchedPath, path, r.stripPath)) + query;
+  const hostHeader = r.preserveHost && req.headers.host ? req.headers.host : service.hostHeader;
+  const headers = upstreamHeaders(
+    req,
+    {
+      scheme,
+      host: hostWithoutPort(req.headers.host),
+      listenPort: req.socket.localPort ?? 0,
+      rawPath,
+      forwardedPrefix: stripped && stripped !== '/' ? stripped : null,
+      hostHeader,
+      requestId,
+    },
+    ctx.settings,
+  );
+  const up: UpstreamRequest = {
+    protocol: service.protocol,
+    host: service.host,
+    port: service.port,
+    method: req.method ?? 'GET',
+    path: target,
+    headers,
+    connectTimeout: service.connectTimeout,
+    writeTimeout: service.writeTimeout,
+    readTimeout: service.readTimeout,
+  };
+  if (service.protocol === 'https') {
+    up.tls = { servername: service.host, rejectUnauthorized: service.tlsVerify };
+  }
+  return up;
+}
+
+/** Writes a gateway-generated answer without plugins (the fast path). */
+export function replyPlain(
+  res: ServerResponse,
+  req: IncomingMessage,
+  status: number,
+  message: string,
+  headers: Record<string, string> | undefined,
+  requestId: string,
+  startedAt: number,
+): void {
+  if (message === '') {
+    res.writeHead(status, { ...headers, 'Content-Length': '0', Server: SERVER_TOKEN, 'X-Kong-Request-Id': requestId });
+    res.end();
+  } else sendKongMessage(res, status, message, requestId, startedAt, req.headers.accept, headers);
+}
+
+/** Plugin-aware flow, installed by src/proxy/plugin-flow.ts (kept apart so the fast path stays small). */
+export type PluginFlow = (
+  ctx: ProxyContext,
+  snap: CompiledSnapshot,
+  req: IncomingMessage,
+  res: ServerResponse,
+  scheme: 'http' | 'https',
+  routed: Routed | RoutingAnswer,
+  requestId: string,
+  startedAt: number,
+) => void;
+
+/** The proxy listener's request handler for one scheme. */
+export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', withPlugins: PluginFlow) {
+  return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = performance.now();
+    const snap = ctx.snapshots.acquire();
+    res.once('close', () => ctx.snapshots.release(snap));
+    const requestId = newRequestId();
+    try {
+      const routed = route(snap, req, scheme);
+      const answer = isAnswer(routed);
+      // Plugins run when the matched route has any, or (for routing failures) when global plugins exist.
+      if (answer ? snap.proxy.globalPlugins.slots.length > 0 : routed.match.route.plugins.slots.length > 0) {
+        withPlugins(ctx, snap, req, res, scheme, routed, requestId, startedAt);
+        return;
+      }
+      if (answer) {
+        replyPlain(res, req, routed.status, routed.message, routed.headers, requestId, startedAt);
+        return;
+      }
+      const service = routed.match.route.service;
+      if (service === null) {
+        replyPlain(res, req, 503, 'no Service found with those values', undefined, requestId, startedAt);
+        return;
+      }
+      const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
+      new Exchange(ctx, req, res, service, up, requestId, startedAt, routed.match.route.preserveHost, null).send();
+    } catch (err) {
+      ctx.logger.error('request failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
+      replyPlain(res, req, 500, 'An unexpected error occurred', undefined, requestId, startedAt);
+    }
+  };
+}
+
+/** WebSocket (and other Upgrade) requests on ws/wss routes: same routing, then the engine tunnels the socket. */
+export function createUpgradeHandler(ctx: ProxyContext, scheme: 'http' | 'https') {
+  return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const snap = ctx.snapshots.acquire();
+    socket.once('close', () => ctx.snapshots.release(snap));
+    socket.on('error', () => socket.destroy());
+    const requestId = newRequestId();
+    const reply = (status: number, message: string, headers?: Record<string, string>) => {
+      const body = message ? `{\n  "message":${JSON.stringify(message)},\n  "request_id":"${requestId}"\n}` : '';
+      let text = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nServer: ${SERVER_TOKEN}\r\nX-Kong-Request-Id: ${requestId}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n`;
+      if (headers) for (const k in headers) text += `${k}: ${headers[k]}\r\n`;
+      socket.end(`${text}\r\n${body}`);
+    };
+    try {
+      const routed = route(snap, req, scheme);
+      if (isAnswer(routed)) {
+        reply(routed.status, routed.message, routed.headers);
+        return;
+      }
+      const service = routed.match.route.service;
+      if (service === null) {
+        reply(503, 'no Service found with those values');
+        return;
+      }
+      const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
+      up.headers.connection = 'Upgrade';
+      if (req.headers.upgrade) up.headers.upgrade = req.headers.upgrade;
+      if (service.balancer !== null) {
+        const peer = service.balancer.pick(null);
+        if (peer === null) {
+          reply(503, 'failure to get a peer from the ring-balancer');
+          return;
+        }
+        up.host = peer.host;
+        up.port = peer.port;
+      }
+      ctx.engine.upgrade(req, socket, head, up, {
+        onResponse: () => undefined,
+        onDone: (result) => {
+          if (result.ok) return;
+          if (socket.writable) reply(FAILURE_STATUS[result.kind], failureMessage(result.kind));
+          else socket.destroy();
+        },
+      });
+    } catch (err) {
+      ctx.logger.error('upgrade failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
+      reply(500, 'An unexpected error occurred');
+    }
+  };
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  301: 'Moved Permanently',
+  302: 'Found',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  404: 'Not Found',
+  426: 'Upgrade Required',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};

@@ -1,0 +1,188 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { createPdk, type Pdk, type PdkEnvironment } from '../pdk/kong.js';
+import { RequestState } from '../pdk/state.js';
+import type { PluginInstance } from '../plugins/chain.js';
+import { PluginError, runCollecting, runLogPhase, runResponsePhase } from '../plugins/runner.js';
+import { hostHeaderFor } from '../snapshot/compile-services.js';
+import type { CompiledSnapshot } from '../snapshot/compile.js';
+import { buildUpstream, Exchange, isAnswer, type PluginFlow, type ProxyContext, type ResponsePhases, type Routed } from './handler.js';
+import { kongJsonBody, sendGenerated } from './kong-response.js';
+
+/** Largest request body a plugin may read into memory (kong.request.get_raw_body). */
+export const MAX_PLUGIN_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The response side of a request that has plugins: header_filter / body_filter over the instances collected
+ * in access, for proxied responses and for responses the gateway makes itself (exits, errors) alike (Kong).
+ */
+class PluginResponse implements ResponsePhases {
+  constructor(
+    readonly ctx: ProxyContext,
+    readonly state: RequestState,
+    readonly kong: Pdk,
+    readonly collected: PluginInstance[],
+  ) {}
+
+  onHeaders(status: number, headers: IncomingHttpHeaders): number {
+    const { state } = this;
+    state.upstreamStatus = status;
+    state.responseStatus = status;
+    state.responseHeaders = headers;
+    state.responseSource = 'service';
+    this.filter('header_filter');
+    return state.responseStatus;
+  }
+
+  respond(status: number, message: string, headers?: Record<string, string>): void {
+    const body = message === '' ? null : Buffer.from(kongJsonBody(message, this.state.requestId));
+    const out: OutgoingHttpHeaders = {};
+    if (body !== null) out['content-type'] = 'application/json; charset=utf-8';
+    if (headers) for (const k in headers) out[k.toLowerCase()] = headers[k];
+    this.send(status, body, out, 'error');
+  }
+
+  /** A kong.response.exit answer. */
+  exit(): void {
+    const exit = this.state.exit!;
+    this.send(exit.status, exit.body, exit.headers, 'exit');
+  }
+
+  send(status: number, body: Buffer | null, headers: OutgoingHttpHeaders, source: 'exit' | 'error'): void {
+    const { state } = this;
+    state.responseStatus = status;
+    state.responseHeaders = headers;
+    state.responseBody = body;
+    state.responseSource = source;
+    this.filter('header_filter');
+    this.filter('body_filter');
+    const out = state.responseHeaders as OutgoingHttpHeaders;
+    const type = (out['content-type'] as string | undefined) ?? null;
+    delete out['content-type'];
+    delete out['content-length'];
+    sendGenerated(
+      state.res,
+      state.responseStatus,
+      state.responseBody ?? '',
+      type,
+      state.requestId,
+      state.startedAt,
+      out as Record<string, string>,
+    );
+  }
+
+  filter(phase: 'header_filter' | 'body_filter'): void {
+    try {
+      runResponsePhase(phase, this.collected, this.state, this.kong);
+    } catch (err) {
+      // Headers are not sent yet in either phase, so the client still gets a clean 500 (Kong).
+      this.ctx.logger.error('plugin failed', { error: (err as Error).message, request_id: this.state.requestId });
+      this.state.responseStatus = 500;
+      this.state.responseHeaders = { 'content-type': 'application/json; charset=utf-8' };
+      this.state.responseBody = Buffer.from(kongJsonBody('An unexpected error occurred', this.state.requestId));
+    }
+  }
+}
+
+export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, requestId, startedAt) => {
+  const state = new RequestState(req, res, requestId, scheme, routed.rawPath, routed.query, startedAt);
+  const env: PdkEnvironment = {
+    plan: snap.proxy,
+    logger: ctx.logger,
+    nodeId: ctx.nodeId,
+    hostname: ctx.hostname,
+    maxBodyBytes: MAX_PLUGIN_BODY_BYTES,
+  };
+  const kong = createPdk(state, env);
+  const collected: PluginInstance[] = [];
+  const response = new PluginResponse(ctx, state, kong, collected);
+  res.once('close', () => {
+    if (collected.some((i) => i.handlers.log !== undefined)) {
+      setImmediate(() => {
+        void runLogPhase(collected, state, kong, (err) =>
+          ctx.logger.error('plugin failed', { error: err.message, phase: 'log', request_id: requestId }),
+        );
+      });
+    }
+  });
+
+  if (isAnswer(routed)) {
+    // Kong: a request that matched no route sees only global plugins, and only their response phases.
+    for (const slot of snap.proxy.globalPlugins.slots) if (slot.base) collected.push(slot.base);
+    response.respond(routed.status, routed.message, routed.headers);
+    return;
+  }
+
+  const { match } = routed;
+  const routePlan = match.route;
+  state.route = routePlan;
+  state.service = routePlan.service;
+  state.captures = match.captures;
+  if (routePlan.service !== null) state.upstream = buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId);
+
+  const onError = (err: unknown) => {
+    const e = err as Error & { status?: number };
+    if (e.status === 413) return response.respond(413, 'Request body too large');
+    ctx.logger.error(err instanceof PluginError ? 'plugin failed' : 'request failed', {
+      error: e.message,
+      request_id: requestId,
+    });
+    response.respond(500, 'An unexpected error occurred');
+  };
+  try {
+    const pending = runCollecting('access', routePlan.plugins, state, kong, collected);
+    if (pending !== undefined) {
+      pending.then(() => afterAccess(ctx, snap, routed, state, response), onError);
+      return;
+    }
+  } catch (err) {
+    onError(err);
+    return;
+  }
+  afterAccess(ctx, snap, routed, state, response);
+};
+
+function afterAccess(
+  ctx: ProxyContext,
+  snap: CompiledSnapshot,
+  routed: Routed,
+  state: RequestState,
+  response: PluginResponse,
+): void {
+  if (state.res.destroyed) return;
+  if (state.exit !== null) return response.exit();
+  const service = state.service;
+  const up = state.upstream;
+  if (service === null || up === null) {
+    // Kong (init.lua): access plugins ran, then a route without a service answers 503.
+    return response.respond(503, 'no Service found with those values');
+  }
+  if (state.requestBodyRead) {
+    // The body was read (or replaced) by a plugin: send the buffered copy with its exact length.
+    up.body = state.requestBody ?? Buffer.alloc(0);
+    up.headers['content-length'] = String(up.body.length);
+    delete up.headers['transfer-encoding'];
+  }
+  let balancer = service.balancer;
+  if (state.upstreamName !== null) balancer = snap.proxy.balancers.get(state.upstreamName) ?? balancer;
+  const exchange = new Exchange(
+    ctx,
+    state.req,
+    state.res,
+    service,
+    up,
+    state.requestId,
+    state.startedAt,
+    routed.match.route.preserveHost,
+    response,
+    balancer,
+  );
+  if (state.target !== null) {
+    // kong.service.set_target: connect there directly; balancing, retries and health checks are skipped.
+    exchange.fixedTarget = true;
+    up.host = state.target.host;
+    up.port = state.target.port;
+    if (!routed.match.route.preserveHost) up.headers.host = hostHeaderFor(up.host, up.port, up.protocol);
+  }
+  if (routed.match.route.plugins.buffersResponse) up.bufferResponse = true;
+  exchange.send();
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { SERVER_TOKEN } from './kong-response.js';
+import { isTrusted, type ProxySettings } from './settings.js';
+
+/** The request facts the upstream headers are made of (computed once per request by the lifecycle). */
+export interface ForwardFacts {
+  readonly scheme: 'http' | 'https';
+  readonly host: string; // Host header without port, as nginx's $host
+  readonly listenPort: number;
+  readonly rawPath: string; // request path without query, as received
+  readonly forwardedPrefix: string | null; // what strip_path removed, when not '/'
+  readonly hostHeader: string; // Host to send upstream
+  readonly requestId: string;
+}
+
+// The client may not set these through us: Kong's template overwrites every one of them.
+const OVERWRITTEN = new Set([
+  'host',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-path',
+  'x-forwarded-prefix',
+  'x-real-ip',
+  'via',
+  'x-kong-request-id',
+  'proxy', // httpoxy: Kong clears it
+]);
+
+/**
+ * Headers sent upstream, as Kong's nginx template sets them (spec §5.9). Hop-by-hop headers are left to the
+ * engine, which owns the connection to the upstream.
+ */
+export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, settings: ProxySettings): OutgoingHttpHeaders {
+  const inHeaders = req.headers;
+  const out: OutgoingHttpHeaders = {};
+  for (const name in inHeaders) {
+    if (!OVERWRITTEN.has(name)) out[name] = inHeaders[name];
+  }
+  const trusted = isTrusted(settings, req.socket.remoteAddress);
+  const peer = req.socket.remoteAddress ?? '';
+  const xff = inHeaders['x-forwarded-for'];
+  out['x-forwarded-for'] = xff ? `${xff}, ${peer}` : peer;
+  out['x-forwarded-proto'] = (trusted && first(inHeaders['x-forwarded-proto'])) || facts.scheme;
+  out['x-forwarded-host'] = (trusted && first(inHeaders['x-forwarded-host'])) || facts.host;
+  out['x-forwarded-port'] = (trusted && first(inHeaders['x-forwarded-port'])) || String(facts.listenPort);
+  out['x-forwarded-path'] = (trusted && first(inHeaders['x-forwarded-path'])) || facts.rawPath;
+  const prefix = (trusted && first(inHeaders['x-forwarded-prefix'])) || facts.forwardedPrefix;
+  if (prefix) out['x-forwarded-prefix'] = prefix;
+  out['x-real-ip'] = peer;
+  const via = `${req.httpVersion} ${SERVER_TOKEN}`;
+  if (settings.serverTokens) out.via = inHeaders.via ? `${inHeaders.via}, ${via}` : via;
+  else if (inHeaders.via) out.via = inHeaders.via;
+  if (settings.requestIdUpstream) out['x-kong-request-id'] = facts.requestId;
+  out.host = facts.hostHeader;
+  return out;
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** nginx's $host: the Host header without the port, lowercased; the server name when absent. */
+export function hostWithoutPort(host: string | undefined): string {
+  if (!host) return '';
+  if (host.charCodeAt(0) === 91 /* [ */) {
+    const end = host.indexOf(']');
+    return (end < 0 ? host : host.slice(0, end + 1)).toLowerCase();
+  }
+  const colon = host.indexOf(':');
+  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
+}

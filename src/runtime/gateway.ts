@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createAdminServer } from '../admin/server.js';
+import type { StartOptions } from '../cli/start.js';
+import { formatError } from '../config/errors.js';
+import { loadConfigFile } from '../config/load.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { createEngine } from '../proxy/engine/index.js';
+import type { ProxyEngine } from '../proxy/engine/types.js';
+import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
+import { DEFAULT_PROXY_SETTINGS, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
+import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
+import { PluginCompileError } from '../snapshot/compile-plugins.js';
+import { createConfigLoader } from './load-worker.js';
+import { createReloader, entityCounts, type ReloadOutcome } from './reloader.js';
+import { SnapshotCell } from './runtime.js';
+import { type FileWatcher, watchFile } from './watch-file.js';
+
+export const VERSION = '0.1.0';
+
+export interface GatewayOptions {
+  conf: string;
+  proxyListen: string;
+  adminListen: string; // 'off' disables the Admin API
+  adminSocket?: string | undefined;
+  adminToken?: string | undefined;
+  watch: boolean;
+  engine: 'http-proxy' | 'undici';
+  settings?: Partial<ProxySettings>;
+  logger: Logger;
+  drainTimeoutMs: number;
+  watchDebounceMs?: number;
+}
+
+export interface Gateway {
+  readonly cell: SnapshotCell;
+  readonly proxyAddress: { host: string; port: number };
+  readonly adminAddress: { host: string; port: number } | null;
+  readonly engine: ProxyEngine;
+  reload(): Promise<ReloadOutcome>;
+  /** Resolves once the watcher (if any) is active. */
+  readonly watching: Promise<void>;
+  close(): Promise<void>;
+}
+
+export class ConfigInvalidError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`invalid configuration:\n${lines.join('\n')}`);
+  }
+}
+
+/** Starts a gateway in this process: load + compile the config, listen, watch. Throws when the config is invalid. */
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const { logger } = opts;
+  const loaded = await loadConfigFile(opts.conf);
+  if (!loaded.ok) throw new ConfigInvalidError(loaded.errors.map((e) => formatError(opts.conf, e)));
+  let initial: CompiledSnapshot;
+  try {
+    initial = compileSnapshot(loaded.config, opts.conf, 1, logger);
+  } catch (err) {
+    if (err instanceof PluginCompileError) throw new ConfigInvalidError([`${opts.conf}: ${err.path}: ${err.message}`]);
+    throw err;
+  }
+  const cell = new SnapshotCell(initial, (old) => logger.debug('snapshot retired', { generation: old.generation }));
+  const settings: ProxySettings = { ...DEFAULT_PROXY_SETTINGS, ...opts.settings };
+  const engine = createEngine(opts.engine);
+  const stats = createStats();
+  const nodeId = randomUUID();
+  const ctx = { snapshots: cell, engine, settings, logger, nodeId, hostname: hostname() };
+
+  const loader = createConfigLoader();
+  const reloader = createReloader(opts.conf, cell, loader, logger);
+
+  let proxy: Listener | null = null;
+  let admin: ReturnType<typeof createAdminServer> | null = null;
+  let adminAddress: { host: string; port: number } | null = null;
+  let watcher: FileWatcher | null = null;
+  try {
+    proxy = await listenProxy(ctx, parseListen(opts.proxyListen), stats);
+    if (opts.adminListen !== 'off' || opts.adminSocket) {
+      const server = createAdminServer({
+        current: () => cell.current,
+        lastReloadError: () => {
+          const f = cell.lastFailure;
+          return f ? { at: Date.parse(f.time), errors: f.errors.map((e) => ({ ...e, text: formatError(f.file, e) })) } : null;
+        },
+        stats: () => stats,
+        nodeId,
+        hostname: hostname(),
+        version: VERSION,
+        configuration: {
+          conf: opts.conf,
+          proxy_listen: opts.proxyListen,
+          admin_listen: opts.adminListen,
+          engine: opts.engine,
+          watch: opts.watch,
+          database: 'off',
+          router_flavor: 'traditional_compatible',
+        },
+        logLevel: () => logger.level,
+        ...(opts.adminToken ? { token: opts.adminToken } : {}),
+      });
+      admin = server;
+      if (opts.adminListen !== 'off') {
+        const a = (await server.listen(parseListen(opts.adminListen))) as { address: string; port: number };
+        adminAddress = { host: a.address, port: a.port };
+      }
+      if (opts.adminSocket) await server.listen({ path: opts.adminSocket });
+    }
+  } catch (err) {
+    await proxy?.close(0);
+    await admin?.close();
+    await loader.close();
+    await engine.close();
+    throw err;
+  }
+
+  if (opts.watch) {
+    watcher = watchFile(opts.conf, {
+      debounceMs: opts.watchDebounceMs ?? 100,
+      onChange: ({ text, hash }) => {
+        void reloader.change(text, hash);
+      },
+      onMissing: () => logger.warn('config file is missing; the current configuration keeps serving', { file: opts.conf }),
+      onError: (err) => logger.error('config watcher error', { file: opts.conf, error: err.message }),
+    });
+    watcher.setKnownHash(initial.hash);
+  }
+
+  const address = proxy.address();
+  logger.info('sluice started', {
+    proxy: `${address.address}:${address.port}`,
+    admin: adminAddress ? `${adminAddress.host}:${adminAddress.port}` : 'off',
+    engine: engine.name,
+    hash: initial.hash,
+    entities: entityCounts(initial),
+  });
+
+  let closed = false;
+  return {
+    cell,
+    proxyAddress: { host: address.address, port: address.port },
+    adminAddress,
+    engine,
+    watching: watcher?.ready ?? Promise.resolve(),
+    reload: () => reloader.force(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await watcher?.close();
+      await Promise.all([proxy!.close(opts.drainTimeoutMs), admin?.close()]);
+      await loader.close();
+      await engine.close();
+    },
+  };
+}
+
+/** `sluice start`: runs until SIGTERM/SIGINT; returns the process exit code. */
+export async function runGateway(o: StartOptions): Promise<number> {
+  const logger = createLogger({ level: o.logLevel, format: o.logFormat });
+  let settings: Partial<ProxySettings>;
+  try {
+    settings = { trustedIps: parseTrustedIps(o.trustedIps) };
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  let gw: Gateway;
+  try {
+    gw = await startGateway({
+      conf: o.conf,
+      proxyListen: o.proxyListen,
+      adminListen: o.adminListen,
+      adminSocket: o.adminSocket,
+      adminToken: o.adminToken,
+      watch: o.watch,
+      engine: o.engine,
+      settings,
+      logger,
+      drainTimeoutMs: Number(o.drainTimeout) || 10_000,
+    });
+  } catch (err) {
+    if (err instanceof ConfigInvalidError) {
+      for (const line of err.lines) process.stderr.write(`${line}\n`);
+      process.stderr.write(`${o.conf}: ${err.lines.length} error(s); sluice did not start\n`);
+      return 1;
+    }
+    process.stderr.write(`sluice: ${(err as Error).message}\n`);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info('shutting down: draining in-flight requests', { signal, drain_timeout_ms: Number(o.drainTimeout) });
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
+      gw.close().then(
+        () => {
+          logger.info('stopped');
+          resolve(0);
+        },
+        (err: Error) => {
+          logger.error('shutdown failed', { error: err.message });
+          resolve(1);
+        },
+      );
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    const onHup = () => {
+      logger.info('SIGHUP: reloading configuration');
+      void gw.reload();
+    };
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    process.on('SIGHUP', onHup);
+  });
+}

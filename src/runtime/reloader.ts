@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { formatError } from '../config/errors.js';
+import { md5 } from '../config/load.js';
+import type { ConfigError, LoadResult } from '../config/types.js';
+import type { Logger } from '../log/logger.js';
+import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
+import { PluginCompileError } from '../snapshot/compile-plugins.js';
+import type { SnapshotCell } from './runtime.js';
+
+export type { ConfigLoader } from './load-worker.js';
+import type { ConfigLoader } from './load-worker.js';
+
+export type ReloadOutcome =
+  | { status: 'swapped'; snapshot: CompiledSnapshot; ms: number }
+  | { status: 'unchanged' }
+  | { status: 'failed'; errors: readonly ConfigError[] };
+
+export function entityCounts(s: CompiledSnapshot): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [kind, list] of Object.entries(s.entities)) {
+    if (Array.isArray(list) && list.length > 0) counts[kind] = list.length;
+  }
+  return counts;
+}
+
+/**
+ * Reload = the whole pipeline + compile, then one swap (Caddy's all-or-nothing). Reloads are serialized: a
+ * change that arrives while one runs is applied after it, and only the newest pending content is kept.
+ */
+export function createReloader(file: string, cell: SnapshotCell, loader: ConfigLoader, logger: Logger) {
+  let running: Promise<ReloadOutcome> | null = null;
+  let pending: { text: string; hash: string; force: boolean } | null = null;
+
+  async function apply(text: string, hash: string, force: boolean): Promise<ReloadOutcome> {
+    if (!force && hash === cell.current.hash) return { status: 'unchanged' };
+    const started = performance.now();
+    let result: LoadResult;
+    try {
+      result = await loader.load(text, file);
+    } catch (err) {
+      result = { ok: false, errors: [{ path: '', message: `config loader failed: ${(err as Error).message}` }] };
+    }
+    if (!result.ok) return fail(result.errors);
+    let next: CompiledSnapshot;
+    try {
+      next = compileSnapshot(result.config, file, cell.current.generation + 1, logger);
+    } catch (err) {
+      const path = err instanceof PluginCompileError ? err.path : '';
+      return fail([{ path, message: `compile failed: ${(err as Error).message}` }]);
+    }
+    cell.swap(next);
+    const ms = Math.round(performance.now() - started);
+    logger.info('config reloaded', {
+      file,
+      hash: next.hash,
+      generation: next.generation,
+      duration_ms: ms,
+      entities: entityCounts(next),
+    });
+    return { status: 'swapped', snapshot: next, ms };
+  }
+
+  function fail(errors: readonly ConfigError[]): ReloadOutcome {
+    cell.recordFailure({ time: new Date().toISOString(), file, errors });
+    logger.error('config reload failed; the previous configuration keeps serving', {
+      file,
+      error_count: errors.length,
+      errors: errors.map((e) => formatError(file, e)),
+    });
+    return { status: 'failed', errors };
+  }
+
+  async function drain(): Promise<ReloadOutcome> {
+    let last: ReloadOutcome = { status: 'unchanged' };
+    while (pending !== null) {
+      const job = pending;
+      pending = null;
+      last = await apply(job.text, job.hash, job.force);
+    }
+    running = null;
+    return last;
+  }
+
+  function submit(text: string, hash: string, force: boolean): Promise<ReloadOutcome> {
+    pending = { text, hash, force };
+    if (running === null) running = drain();
+    return running;
+  }
+
+  return {
+    /** New content from the watcher. */
+    change(text: string, hash: string): Promise<ReloadOutcome> {
+      return submit(text, hash, false);
+    },
+    /** SIGHUP: re-read the file and reload even when its hash is unchanged. */
+    async force(): Promise<ReloadOutcome> {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        return fail([{ path: '', message: `cannot read ${file}: ${(err as Error).message}` }]);
+      }
+      return submit(text, md5(text), true);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { resolveVaultRefs } from '../config/vault.js';
+import type { Logger } from '../log/logger.js';
+import { buildChain, EMPTY_CHAIN, globalInstances, type PluginChain, type PluginInstance } from '../plugins/chain.js';
+import { pluginHandlers } from '../plugins/registry.js';
+import type { Entities } from '../schema/index.js';
+
+export class PluginCompileError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CompiledPlugins {
+  readonly instances: readonly PluginInstance[];
+  /** For requests that matched no route (Kong runs only global plugins then). */
+  readonly global: PluginChain;
+  chainFor(routeId: string, serviceId: string | null): PluginChain;
+}
+
+/**
+ * Turns every enabled plugin entity into an instance by calling its definition's factory once, at load time.
+ * A plugin without a handler is refused rather than silently skipped: an auth plugin that does nothing would
+ * fail open.
+ */
+export function compilePlugins(entities: Entities, logger: Logger): CompiledPlugins {
+  const instances: PluginInstance[] = [];
+  entities.plugins.forEach((entity, index) => {
+    if (entity.enabled === false) return; // Kong: disabled instances are out of the search entirely
+    const def = pluginHandlers.get(entity.name);
+    if (def === undefined) {
+      throw new PluginCompileError(
+        `plugin '${entity.name}' is known to the schema but not implemented by this sluice build; remove it or disable it (enabled: false)`,
+        `plugins[${index}]`,
+      );
+    }
+    // Secrets from {vault://…} references reach the plugin only here; the entity keeps the reference.
+    const config = resolveVaultRefs(entity.config, process.env);
+    let handlers: PluginInstance['handlers'];
+    try {
+      handlers = def.create(config, { entity, logger: logger.child({ plugin: entity.name, plugin_id: entity.id }) });
+    } catch (err) {
+      throw new PluginCompileError(`plugin '${entity.name}' (${entity.id}): ${(err as Error).message}`, `plugins[${index}]`);
+    }
+    instances.push(
+      Object.freeze({
+        id: entity.id,
+        name: entity.name,
+        priority: def.schema.priority,
+        entity,
+        handlers: Object.freeze(handlers),
+        buffersResponse: def.buffersResponse?.(config) ?? false,
+      }),
+    );
+  });
+  if (instances.length === 0) {
+    return { instances, global: EMPTY_CHAIN, chainFor: () => EMPTY_CHAIN };
+  }
+  const global = buildChain(globalInstances(instances), null, null);
+  return {
+    instances,
+    global,
+    chainFor: (routeId, serviceId) => buildChain(instances, routeId, serviceId),
+  };
+}

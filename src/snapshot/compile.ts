@@ -1,0 +1,94 @@
+import { buildAdminViews } from '../admin/views.js';
+import type { LoadedConfig } from '../config/types.js';
+import { buildLinearRouter, buildRouter } from '../router/index.js';
+import type { Consumer, Route } from '../schema/index.js';
+import type { Logger } from '../log/logger.js';
+import type { PluginChain } from '../plugins/chain.js';
+import { compilePlugins } from './compile-plugins.js';
+import { compileBalancers, compileServices } from './compile-services.js';
+import { deepFreeze } from '../util/deep-freeze.js';
+import { explainRequest } from './explain.js';
+import type { ProxyPlan, RoutePlan, ServicePlan } from './proxy-plan.js';
+import type { ExplainRequest, Snapshot } from './types.js';
+
+export interface CompiledSnapshot extends Snapshot {
+  readonly proxy: ProxyPlan;
+}
+
+const HTTP_PROTOCOLS = new Set(['http', 'https', 'grpc', 'grpcs']);
+
+/**
+ * Pure: validated entities in, a frozen snapshot out. Everything the request path needs that depends only on
+ * config (router index, service plans, upstream URLs, header values) is computed here, once.
+ */
+export function compileSnapshot(
+  config: LoadedConfig,
+  file: string,
+  generation: number,
+  logger: Logger,
+): CompiledSnapshot {
+  const { entities } = config;
+  const plugins = compilePlugins(entities, logger);
+  const balancers = compileBalancers(entities);
+  const services = compileServices(entities, balancers);
+  const routes: RoutePlan[] = [];
+  for (const r of entities.routes) {
+    // Kong (runloop/handler new_router): stream routes belong to another subsystem, and routes of a disabled
+    // service are left out of the router altogether (so they answer 404).
+    if (!r.protocols.some((p) => HTTP_PROTOCOLS.has(p))) continue;
+    const service = r.service ? services.get(r.service.id) : undefined;
+    if (r.service && !service) continue;
+    if (service && !service.enabled) continue;
+    routes.push(compileRoute(r, service ?? null, plugins.chainFor(r.id, r.service?.id ?? null)));
+  }
+  const router = buildRouter(routes);
+  const linear = buildLinearRouter(routes);
+  const consumersById = new Map(entities.consumers.map((c) => [c.id, c]));
+  const consumersByUsername = new Map<string, Consumer>();
+  for (const c of entities.consumers) if (c.username) consumersByUsername.set(c.username, c);
+  const proxy: ProxyPlan = {
+    router,
+    services,
+    balancers,
+    consumersById,
+    consumersByUsername,
+    globalPlugins: plugins.global,
+  };
+  const snapshot: CompiledSnapshot = {
+    generation,
+    hash: config.hash,
+    loadedAt: Date.now(),
+    file,
+    formatVersion: config.formatVersion,
+    entities,
+    admin: buildAdminViews(entities),
+    proxy,
+    explain: (req: ExplainRequest) => explainRequest(linear, router, req),
+  };
+  // The router and balancers keep private state in closures; freezing the objects that hold them is what
+  // makes the snapshot read-only to its users.
+  return deepFreeze(snapshot);
+}
+
+function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChain): RoutePlan {
+  const httpsOnly = r.protocols.includes('https') && !r.protocols.includes('http');
+  return {
+    id: r.id,
+    name: r.name ?? null,
+    protocols: r.protocols,
+    methods: r.methods ?? null,
+    hosts: r.hosts ?? null,
+    paths: r.paths ?? null,
+    headers: r.headers ?? null,
+    snis: r.snis ?? null,
+    regex_priority: r.regex_priority,
+    service,
+    stripPath: r.strip_path,
+    preserveHost: r.preserve_host,
+    httpsOnly,
+    httpsRedirectStatus: r.https_redirect_status_code,
+    requestBuffering: r.request_buffering,
+    responseBuffering: r.response_buffering,
+    plugins,
+  };
+}

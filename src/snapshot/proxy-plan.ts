@@ -1,0 +1,64 @@
+import type { RouteLike, Router } from '../router/types.js';
+import type { PluginChain } from '../plugins/chain.js';
+import type { Consumer } from '../schema/index.js';
+
+/** A service as the proxy path needs it: every value derived from config computed once at load time. */
+export interface ServicePlan {
+  readonly id: string;
+  readonly name: string | null;
+  readonly enabled: boolean;
+  readonly protocol: 'http' | 'https';
+  /** The service host: a DNS name, an IP, or the name of an Upstream entity (then `balancer` is set). */
+  readonly host: string;
+  readonly port: number;
+  readonly path: string | null;
+  /** Extra tries after the first (Kong: `retries`, default 5). */
+  readonly retries: number;
+  readonly connectTimeout: number;
+  readonly writeTimeout: number;
+  readonly readTimeout: number;
+  /** Host header sent upstream unless the route preserves the client's (Kong: port omitted when default). */
+  readonly hostHeader: string;
+  readonly tlsVerify: boolean;
+  readonly balancer: BalancerPlan | null;
+}
+
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+  /** Host header for this peer when the upstream has no host_header (Kong: port kept unless the default). */
+  readonly hostHeaderHttp: string;
+  readonly hostHeaderHttps: string;
+}
+
+/** Picks a target for a try; null when no target can take traffic (Kong answers 503). */
+export interface BalancerPlan {
+  readonly upstreamId: string;
+  readonly name: string;
+  readonly hostHeader: string | null;
+  pick(previous: PeerAddress | null): PeerAddress | null;
+}
+
+/** A route with everything the request path needs resolved: service, redirects, plugin chain. */
+export interface RoutePlan extends RouteLike {
+  readonly service: ServicePlan | null;
+  readonly stripPath: boolean;
+  readonly preserveHost: boolean;
+  /** Kong: protocols has https but not http → plain-http requests are redirected or refused. */
+  readonly httpsOnly: boolean;
+  readonly httpsRedirectStatus: number;
+  readonly requestBuffering: boolean;
+  readonly responseBuffering: boolean;
+  readonly plugins: PluginChain;
+}
+
+export interface ProxyPlan {
+  readonly router: Router<RoutePlan>;
+  readonly services: ReadonlyMap<string, ServicePlan>;
+  /** Balancers by Upstream name (kong.service.set_upstream). */
+  readonly balancers: ReadonlyMap<string, BalancerPlan>;
+  readonly consumersById: ReadonlyMap<string, Consumer>;
+  readonly consumersByUsername: ReadonlyMap<string, Consumer>;
+  /** Plugins for requests that matched no route. */
+  readonly globalPlugins: PluginChain;
+}
