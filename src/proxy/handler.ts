@@ -218,7 +218,7 @@ export function buildUpstream(
   const { match, path, rawPath, query } = routed;
   const r = match.route;
   const stripped = r.stripPath ? match.matchedPath : null;
-  const target = escapeUpstreamPath(upstreamPath(service.path, match.matchedPath, path, r.stripPath)) + query;
+  const target = escapeUpstreamPath(upstreamPath(service.path, match.matchedPath, path, r.stripPath, r.pathHandlingV1)) + query;
   const hostHeader = r.preserveHost && req.headers.host ? req.headers.host : service.hostHeader;
   const headers = upstreamHeaders(
     req,

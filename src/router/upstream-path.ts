@@ -1,9 +1,16 @@
 /**
- * The path sent upstream from service.path, the matched route path and strip_path: Kong's path_handling v0
- * (the only one traditional_compatible uses), spec §5.6.
+ * The path sent upstream from service.path, the matched route path and strip_path (spec §5.6): Kong's
+ * path_handling v0 by default, v1 (plain concatenation, Kong's `traditional` router) when the route asks for it.
  */
-export function upstreamPath(servicePath: string | null, matchedPath: string | null, requestPath: string, stripPath: boolean): string {
+export function upstreamPath(
+  servicePath: string | null,
+  matchedPath: string | null,
+  requestPath: string,
+  stripPath: boolean,
+  v1 = false,
+): string {
   const base = servicePath ?? '/';
+  if (v1) return upstreamPathV1(base, matchedPath, requestPath, stripPath);
   const prefix = stripPath && matchedPath !== null ? matchedPath : '/';
   let postfix = requestPath.slice(prefix.length);
   // A stripped prefix may leave a dot segment behind ("/route./x" with prefix "/route"): drop it.
@@ -24,4 +31,13 @@ export function upstreamPath(servicePath: string | null, matchedPath: string | n
   }
   if (postfix === '') return requestPath.length > 1 && requestPath.endsWith('/') ? `${base}/` : base;
   return postfix.startsWith('/') ? base + postfix : `${base}/${postfix}`;
+}
+
+function upstreamPathV1(base: string, matchedPath: string | null, requestPath: string, stripPath: boolean): string {
+  if (!stripPath || matchedPath === null) return base + requestPath.slice(1);
+  let postfix = requestPath.slice(matchedPath.length);
+  if (postfix.startsWith('./')) postfix = postfix.slice(2);
+  else if (postfix.startsWith('../')) postfix = postfix.slice(3);
+  else if (postfix === '.' || postfix === '..') postfix = '';
+  return base.endsWith('/') && postfix.startsWith('/') ? base + postfix.slice(1) : base + postfix;
 }

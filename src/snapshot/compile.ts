@@ -84,6 +84,7 @@ function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChai
     regex_priority: r.regex_priority,
     service,
     stripPath: r.strip_path,
+    pathHandlingV1: r.path_handling === 'v1',
     preserveHost: r.preserve_host,
     httpsOnly,
     httpsRedirectStatus: r.https_redirect_status_code,

@@ -35,7 +35,7 @@ export function explainRequest(linear: ExplainingRouter, fast: Router<RoutePlan>
   const service = route?.service ?? null;
   let upstream: string | null = null;
   if (chosen && service) {
-    const p = upstreamPath(service.path, route!.stripPath ? chosen.matchedPath : null, path, route!.stripPath);
+    const p = upstreamPath(service.path, chosen.matchedPath, path, route!.stripPath, route!.pathHandlingV1);
     upstream = `${service.protocol}://${service.hostHeader}${p}${query}`;
   }
   return {

@@ -43,6 +43,8 @@ export interface BalancerPlan {
 export interface RoutePlan extends RouteLike {
   readonly service: ServicePlan | null;
   readonly stripPath: boolean;
+  /** path_handling v1 (Kong's `traditional` router); v0 otherwise. */
+  readonly pathHandlingV1: boolean;
   readonly preserveHost: boolean;
   /** Kong: protocols has https but not http → plain-http requests are redirected or refused. */
   readonly httpsOnly: boolean;

@@ -5,7 +5,7 @@ import { startUpstream } from '../helpers/upstream.js';
 
 // Rows of Kong's shared fixture (spec §5.6, v0 — what traditional_compatible does), sent through a real gateway:
 // [service.path, route path, strip_path, request path, upstream path]. The router's unit tests run the full table.
-const ROWS: [string, string | null, boolean, string, string][] = [
+const ROWS: [string, string | null, boolean, string, string, ('v1' | undefined)?][] = [
   ['/', '/', true, '/route/req', '/route/req'],
   ['/', '/route', true, '/route', '/'],
   ['/', '/route', false, '/route/', '/route/'],
@@ -26,13 +26,18 @@ const ROWS: [string, string | null, boolean, string, string][] = [
   ['/service', '/route', true, '/route%2E/req', '/service/req'],
   ['/service', '/route', false, '/route../req', '/service/route../req'],
   ['/service', '~/rout(e)', true, '/route/req', '/service/req'],
+  // path_handling v1 (Kong's traditional router), where it differs:
+  ['/srv', '/rou', false, '/roureq', '/srvroureq', 'v1'],
+  ['/service', '/route/', true, '/route/req', '/servicereq', 'v1'],
+  ['/service/', '/route', true, '/route', '/service/', 'v1'],
 ];
 
 t.test('path handling through the proxy (strip_path × service.path × route path)', async (t) => {
   const up = await startUpstream('paths');
   let yaml = '_format_version: "3.0"\nservices:\n';
-  ROWS.forEach(([servicePath, routePath, strip], i) => {
+  ROWS.forEach(([servicePath, routePath, strip, , , handling], i) => {
     yaml += `  - name: s${i}\n    url: ${up.url}${servicePath}\n    routes:\n      - name: r${i}\n        hosts: [row${i}.test]\n        strip_path: ${strip}\n`;
+    if (handling) yaml += `        path_handling: ${handling}\n`;
     if (routePath !== null) yaml += `        paths: ['${routePath}']\n`;
   });
   const gw = await startTestGateway(yaml);

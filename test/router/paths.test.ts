@@ -120,6 +120,44 @@ t.test('upstream path: Kong path_handling v0 table', async (t) => {
   }
 });
 
+// [service.path, route path, strip, request, v1 upstream] where v1 differs from v0 (spec §5.6, v1 column).
+const V1: [string, string | null, 'on' | 'off' | 'any', string, string][] = [
+  ['/srv', '/rou', 'off', '/roureq', '/srvroureq'],
+  ['/srv', '/rou', 'on', '/roureq', '/srvreq'],
+  ['/srv/', '/rou', 'on', '/rou', '/srv/'],
+  ['/service', '/', 'any', '/route', '/serviceroute'],
+  ['/service', '/', 'any', '/route/', '/serviceroute/'],
+  ['/service', '/', 'any', '/routereq', '/serviceroutereq'],
+  ['/service', '/', 'any', '/route/req', '/serviceroute/req'],
+  ['/service', '/route', 'off', '/route', '/serviceroute'],
+  ['/service', '/route', 'off', '/route/', '/serviceroute/'],
+  ['/service', '/route', 'off', '/routereq', '/serviceroutereq'],
+  ['/service', '/route', 'on', '/routereq', '/servicereq'],
+  ['/service', '/route/', 'off', '/route/', '/serviceroute/'],
+  ['/service', '/route/', 'on', '/route/', '/service'],
+  ['/service', '/route/', 'off', '/route/req', '/serviceroute/req'],
+  ['/service', '/route/', 'on', '/route/req', '/servicereq'],
+  ['/service/', '/route', 'on', '/route', '/service/'],
+  ['/service', null, 'any', '/route', '/serviceroute'],
+  ['/service', null, 'any', '/route/', '/serviceroute/'],
+  ['/service', '/route', 'off', '/route./req', '/serviceroute./req'],
+  ['/service', '/route', 'off', '/route../req', '/serviceroute../req'],
+  ...DOTS.map((d): [string, string, 'on', string, string] => ['/service', '/route', 'on', d, '/servicereq']),
+];
+
+t.test('upstream path: path_handling v1', async (t) => {
+  const differs = new Set(V1.map(([a, b, c, d]) => `${a}|${b}|${c}|${d}`));
+  // Rows not listed in V1 are the same in both columns, except the `/service` (no trailing slash) rows with
+  // strip off, which V1 lists or which concatenate without a slash.
+  const rows = [...V1, ...TABLE.filter(([a, b, c, d]) => !differs.has(`${a}|${b}|${c}|${d}`) && !(a === '/service' && b !== null && c === 'off'))];
+  for (const [svc, routePath, strip, request, want] of rows) {
+    const path = normalizePath(request)!;
+    for (const s of strip === 'any' ? [true, false] : [strip === 'on']) {
+      t.equal(upstreamPath(svc, routePath, path, s, true), want, `v1 ${svc} ${routePath ?? '(host)'} strip=${s} ${request}`);
+    }
+  }
+});
+
 t.test('route path checks', async (t) => {
   const cases: [string, string | null][] = [
     ['/ok', null],
