@@ -1,25 +1,150 @@
-// TEMPORARY STUB so the proxy can be integrated. Admin helper: overwrite this file freely.
-import { createServer } from 'node:http';
+/**
+ * The read-only Admin API over node:http. Thin: authenticate, split the URL, read the current snapshot once,
+ * dispatch through the route table, write JSON. Nothing here logs (responses may carry credentials).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AdminRequest, AdminSnapshot, NodeFacts, ServerStatsInput } from './context.js';
+import { buildAdminRoutes } from './endpoints.js';
+import { type AdminResponse, message, unauthorized } from './responses.js';
+import { dispatch, pathSegments, type RouteTable } from './route-table.js';
+import { schemaFiles } from './schema-files.js';
+
 export interface AdminOptions {
-  current(): { hash: string };
-  [k: string]: unknown;
+  current(): AdminSnapshot;
+  lastReloadError(): { at: number; errors: readonly unknown[] } | null;
+  stats(): ServerStatsInput;
+  nodeId: string;
+  hostname: string;
+  version: string;
+  configuration: Record<string, unknown>;
+  logLevel(): string;
+  /** When set, every request needs `Kong-Admin-Token: <token>` or `Authorization: Bearer <token>`. */
+  token?: string;
 }
-export function createAdminServer(o: AdminOptions) {
-  const servers: ReturnType<typeof createServer>[] = [];
+
+export type AdminAddress = { address: string; port: number } | { path: string };
+
+export interface AdminServer {
+  listen(addr: { host: string; port: number } | { path: string }): Promise<AdminAddress>;
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function createAdminServer(o: AdminOptions): AdminServer {
+  const table = buildAdminRoutes();
+  const schemas = schemaFiles();
+  const node: NodeFacts = {
+    nodeId: o.nodeId,
+    hostname: o.hostname,
+    version: o.version,
+    configuration: o.configuration,
+    stats: () => o.stats(),
+    lastReloadError: () => o.lastReloadError(),
+    logLevel: () => o.logLevel(),
+    memory: () => process.memoryUsage(),
+  };
+  const token = o.token === undefined ? null : Buffer.from(o.token);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    // Bodies are never read (every write is refused); draining keeps the connection reusable.
+    req.resume();
+    req.on('error', () => {});
+    res.on('error', () => {});
+    let out: AdminResponse;
+    try {
+      out = token && !authorized(req, token) ? unauthorized : handle(table, o, node, schemas, req.method ?? 'GET', req.url ?? '/');
+    } catch {
+      out = message(500, 'An unexpected error occurred');
+    }
+    send(res, req.method === 'HEAD', out);
+  };
+
+  const servers: Server[] = [];
   return {
-    async listen(addr: { host: string; port: number } | { path: string }): Promise<{ address: string; port: number } | { path: string }> {
-      const s = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ configuration_hash: o.current().hash }));
+    listen(addr) {
+      const server = createServer(onRequest);
+      servers.push(server);
+      return new Promise<AdminAddress>((resolve, reject) => {
+        server.once('error', reject);
+        const ready = () => {
+          server.off('error', reject);
+          if ('path' in addr) return resolve({ path: addr.path });
+          const a = server.address() as AddressInfo;
+          resolve({ address: a.address, port: a.port });
+        };
+        if ('path' in addr) server.listen(addr.path, ready);
+        else server.listen(addr.port, addr.host, ready);
       });
-      servers.push(s);
-      await new Promise<void>((r) => ('path' in addr ? s.listen(addr.path, r) : s.listen(addr.port, addr.host, r)));
-      const a = s.address() as AddressInfo;
-      return { address: a.address, port: a.port };
     },
     async close() {
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      const closing = servers.splice(0).map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (!s.listening) return resolve();
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      );
+      await Promise.all(closing);
     },
   };
+}
+
+/** One request → one response, from one `current()` snapshot. Exported for tests of the whole table. */
+export function handle(
+  table: RouteTable<AdminRequest>,
+  o: Pick<AdminOptions, 'current'>,
+  node: NodeFacts,
+  schemas: AdminRequest['schemas'],
+  method: string,
+  rawUrl: string,
+): AdminResponse {
+  const url = splitUrl(rawUrl);
+  const segments = url && pathSegments(url.path);
+  if (!url || !segments) return message(400, 'invalid URL: malformed path or percent-encoding');
+  const path = url.path.length > 1 && url.path.endsWith('/') ? url.path.slice(0, -1) : url.path;
+  const ctx: AdminRequest = { snap: o.current(), node, schemas, path, query: new URLSearchParams(url.query) };
+  return dispatch(table, method, segments, ctx);
+}
+
+function splitUrl(raw: string): { path: string; query: string } | null {
+  let target = raw;
+  if (!target.startsWith('/')) {
+    // absolute-form (`GET http://host/path`)
+    try {
+      const u = new URL(target);
+      target = u.pathname + u.search;
+    } catch {
+      return null;
+    }
+  }
+  const q = target.indexOf('?');
+  return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+function authorized(req: IncomingMessage, token: Buffer): boolean {
+  const header = req.headers['kong-admin-token'];
+  const given = typeof header === 'string' ? header : bearer(req.headers.authorization);
+  if (given === null) return false;
+  const b = Buffer.from(given);
+  return b.length === token.length && timingSafeEqual(b, token);
+}
+
+function bearer(auth: string | undefined): string | null {
+  const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
+  return m ? m[1]!.trim() : null;
+}
+
+function send(res: ServerResponse, head: boolean, out: AdminResponse): void {
+  const headers: Record<string, string | number> = { ...out.headers };
+  let body: Buffer | null = null;
+  if (out.body !== undefined && out.status !== 204) {
+    body = Buffer.from(JSON.stringify(out.body));
+    headers['content-type'] = JSON_TYPE;
+    headers['content-length'] = body.length;
+  }
+  res.writeHead(out.status, headers);
+  res.end(head ? undefined : (body ?? undefined));
 }

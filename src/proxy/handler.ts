@@ -113,6 +113,11 @@ export class Exchange implements ProxyHooks {
       | { ok: false; kind: UpstreamFailureKind; retriable: boolean; error: Error },
   ): void {
     if (result.ok) return;
+    if (this.res.destroyed || this.req.destroyed) {
+      // The client went away first: nothing failed upstream and nobody is left to answer.
+      this.ctx.logger.debug('client closed the connection', { request_id: this.requestId, tries: this.tries });
+      return;
+    }
     const canRetry = !this.fixedTarget && this.tries <= this.service.retries;
     if (result.retriable && canRetry && !this.res.headersSent && !this.res.destroyed) {
       this.ctx.logger.debug('retrying upstream', {
