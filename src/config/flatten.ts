@@ -10,8 +10,8 @@ import type { Segment } from './parse.js';
 
 export interface FlatRow {
   readonly def: EntityDef;
-  /** The record, shallow-copied from the input (children removed); normalization edits this copy. */
-  readonly value: Record<string, unknown>;
+  /** The record, shallow-copied from the input (children removed); normalization replaces it. */
+  value: Record<string, unknown>;
   /** Where the record sits in the file. */
   readonly path: Segment[];
   /** The foreign key its parent filled in, if nested. */

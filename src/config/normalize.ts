@@ -16,33 +16,74 @@ export interface FieldProblem {
 
 const INPUT_ONLY = new Set(['_comment', '_ignore', 'url']);
 
+interface FieldPlan {
+  readonly key: string;
+  readonly def: unknown;
+  readonly isSet: boolean;
+  /** A nested record schema whose own defaults apply (upstream healthchecks). */
+  readonly nested: unknown;
+}
+
+/** Per entity, computed once: its fields in schema order, with defaults (normalizeRow runs for every record). */
+const plans = new WeakMap<object, readonly FieldPlan[]>();
+
+function planOf(schema: TObject): readonly FieldPlan[] {
+  let plan = plans.get(schema);
+  if (!plan) {
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    plan = Object.entries(props)
+      .filter(([k]) => !INPUT_ONLY.has(k))
+      .map(([key, s]) => ({ key, def: s.default, isSet: s['x-set'] === true, nested: s.properties ? s : null }));
+    plans.set(schema, plan);
+  }
+  return plan;
+}
+
+/**
+ * Rebuilds the record with every schema field, in schema order: absent → default or null, sets without
+ * duplicates, input-only keys (`url`, `_comment`, nested children) dropped. One shape per entity also keeps
+ * everything downstream fast.
+ */
 export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]): void {
   const v = row.value;
   if (row.def.name === 'services') applyServiceUrl(row, problems);
   if (row.def.name === 'upstreams') applyUpstreamShorthands(v);
-  applyDefaults(row.def.fields, v);
-  const props = (row.def.fields as TObject).properties as Record<string, Record<string, unknown>>;
-  for (const [k, schema] of Object.entries(props)) {
-    if (INPUT_ONLY.has(k)) continue;
-    if (v[k] === undefined) v[k] = null;
-    else if (schema['x-set'] && Array.isArray(v[k])) v[k] = dedupe(v[k] as unknown[]);
+  const out: Record<string, unknown> = {};
+  for (const f of planOf(row.def.fields)) {
+    let x = v[f.key];
+    if (x === undefined || x === null) x = f.def === undefined ? null : cloneDefault(f.def);
+    else if (f.isSet && Array.isArray(x) && x.length > 1) x = dedupe(x);
+    if (f.nested !== null && x !== null && typeof x === 'object' && !Array.isArray(x)) {
+      applyDefaults(f.nested, x as Record<string, unknown>);
+    }
+    out[f.key] = x;
   }
-  for (const k of Object.keys(v)) if (INPUT_ONLY.has(k)) delete v[k];
-  if ('created_at' in props && v.created_at === null) v.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
-  if ('updated_at' in props && v.updated_at === null) v.updated_at = v.created_at;
+  if (out.created_at === null && 'created_at' in out) {
+    out.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
+  }
+  if (out.updated_at === null && 'updated_at' in out) out.updated_at = out.created_at;
+  row.value = out;
 }
 
 /** Fills JSON Schema `default`s into a value, recursing into nested records (Kong: defaulted records). */
 export function applyDefaults(schema: unknown, value: Record<string, unknown>): void {
   const props = (schema as { properties?: Record<string, { default?: unknown; properties?: unknown }> }).properties;
   if (!props) return;
-  for (const [k, s] of Object.entries(props)) {
-    if (value[k] === undefined && s.default !== undefined) value[k] = structuredClone(s.default);
+  for (const k in props) {
+    const s = props[k]!;
+    if (value[k] === undefined && s.default !== undefined) value[k] = cloneDefault(s.default);
     const child = value[k];
     if (s.properties && child && typeof child === 'object' && !Array.isArray(child)) {
       applyDefaults(s, child as Record<string, unknown>);
     }
   }
+}
+
+/** Defaults are shared schema values: hand out copies, cheaply for the common flat cases. */
+function cloneDefault(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v.slice();
+  return JSON.parse(JSON.stringify(v)) as unknown;
 }
 
 function dedupe(list: unknown[]): unknown[] {

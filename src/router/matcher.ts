@@ -34,8 +34,20 @@ export interface Matcher<R extends RouteLike> {
   readonly isRegex: boolean;
   readonly regexPriority: number;
   readonly prefixLength: number;
+  /** All priority fields packed in one number (higher first), so sorting compares one value. */
+  readonly key: number;
   /** Position in the global priority order (0 = tried first). */
   rank: number;
+}
+
+const SPAN = 2 ** 21;
+
+/** weight (3 bits) · plain hosts (1) · header count (8) · regex (1) · regex_priority or prefix length (21). */
+function packKey(weight: number, plain: boolean, headers: number, isRegex: boolean, regexPriority: number, length: number): number {
+  const tail = isRegex
+    ? Math.min(Math.max(regexPriority + SPAN / 2, 0), SPAN - 1)
+    : Math.min(length, SPAN - 1);
+  return (((weight * 2 + (plain ? 1 : 0)) * 256 + Math.min(headers, 255)) * 2 + (isRegex ? 1 : 0)) * SPAN + tail;
 }
 
 function hostRule(h: string): HostRule {
@@ -72,19 +84,12 @@ export function compileMatchers<R extends RouteLike>(route: R): Matcher<R>[] {
   const snis = nonEmpty(route.snis) ? route.snis.map((s) => hostRule(s.endsWith('.') ? s.slice(0, -1) : s)) : null;
   const weight =
     (hosts ? 1 : 0) + (methods ? 1 : 0) + (headers ? 1 : 0) + (snis ? 1 : 0) + (nonEmpty(route.paths) ? 1 : 0);
-  const base = {
-    route,
-    hosts,
-    methods,
-    headers,
-    snis,
-    weight,
-    plainHostsOnly: hosts !== null && hosts.every((h) => h.kind === 0),
-    headerCount: headerNames.length,
-    rank: 0,
-  };
+  const plainHostsOnly = hosts !== null && hosts.every((h) => h.kind === 0);
+  const base = { route, hosts, methods, headers, snis, weight, plainHostsOnly, headerCount: headerNames.length, rank: 0 };
+  const key = (isRegex: boolean, regexPriority: number, length: number) =>
+    packKey(weight, plainHostsOnly, headerNames.length, isRegex, regexPriority, length);
   if (!nonEmpty(route.paths)) {
-    return [{ ...base, prefixes: null, regexes: null, isRegex: false, regexPriority: 0, prefixLength: 0 }];
+    return [{ ...base, prefixes: null, regexes: null, isRegex: false, regexPriority: 0, prefixLength: 0, key: key(false, 0, 0) }];
   }
   const out: Matcher<R>[] = [];
   const regexes: RegExp[] = [];
@@ -100,25 +105,25 @@ export function compileMatchers<R extends RouteLike>(route: R): Matcher<R>[] {
     }
   }
   if (regexes.length > 0) {
-    out.push({ ...base, prefixes: null, regexes, isRegex: true, regexPriority: route.regex_priority, prefixLength: 0 });
+    out.push({
+      ...base,
+      prefixes: null,
+      regexes,
+      isRegex: true,
+      regexPriority: route.regex_priority,
+      prefixLength: 0,
+      key: key(true, route.regex_priority, 0),
+    });
   }
   for (const [len, prefixes] of byLength) {
-    out.push({ ...base, prefixes, regexes: null, isRegex: false, regexPriority: 0, prefixLength: len });
+    out.push({ ...base, prefixes, regexes: null, isRegex: false, regexPriority: 0, prefixLength: len, key: key(false, 0, len) });
   }
   return out;
 }
 
 /** Higher priority first; equal priority → larger route id first (Kong: UUID descending). */
 export function comparePriority(a: Matcher<RouteLike>, b: Matcher<RouteLike>): number {
-  return (
-    b.weight - a.weight ||
-    Number(b.plainHostsOnly) - Number(a.plainHostsOnly) ||
-    b.headerCount - a.headerCount ||
-    Number(b.isRegex) - Number(a.isRegex) ||
-    b.regexPriority - a.regexPriority ||
-    b.prefixLength - a.prefixLength ||
-    (a.route.id < b.route.id ? 1 : a.route.id > b.route.id ? -1 : 0)
-  );
+  return b.key - a.key || (a.route.id < b.route.id ? 1 : a.route.id > b.route.id ? -1 : 0);
 }
 
 /** Request-side values computed once per request and shared by every matcher tested. */

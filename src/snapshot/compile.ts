@@ -42,7 +42,8 @@ export function compileSnapshot(
     routes.push(compileRoute(r, service ?? null, plugins.chainFor(r.id, r.service?.id ?? null)));
   }
   const router = buildRouter(routes);
-  const linear = buildLinearRouter(routes);
+  // The reference matcher only serves the explain endpoint: built on first use, not on every reload.
+  let linear: ReturnType<typeof buildLinearRouter<RoutePlan>> | null = null;
   const consumersById = new Map(entities.consumers.map((c) => [c.id, c]));
   const consumersByUsername = new Map<string, Consumer>();
   for (const c of entities.consumers) if (c.username) consumersByUsername.set(c.username, c);
@@ -63,7 +64,7 @@ export function compileSnapshot(
     entities,
     admin: buildAdminViews(entities),
     proxy,
-    explain: (req: ExplainRequest) => explainRequest(linear, router, req),
+    explain: (req: ExplainRequest) => explainRequest((linear ??= buildLinearRouter(routes)), router, req),
   };
   // The router and balancers keep private state in closures; freezing the objects that hold them is what
   // makes the snapshot read-only to its users.
