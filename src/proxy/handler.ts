@@ -5,6 +5,7 @@ import { escapeUpstreamPath, normalizePath, upstreamPath } from '../router/index
 import type { RouteMatch } from '../router/types.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import type { PeerAddress, RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
+import { writeBuffered } from './engine/client-response.js';
 import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from './engine/types.js';
 import { SERVER_TOKEN, sendKongMessage } from './kong-response.js';
 import { newRequestId } from './request-id.js';
@@ -33,6 +34,8 @@ export interface ResponsePhases {
   onHeaders(status: number, headers: IncomingHttpHeaders): number;
   /** Answers the request itself (errors after access), running the response phases. */
   respond(status: number, message: string): void;
+  /** A buffered upstream body: runs body_filter over it and writes the response. */
+  onBody(status: number, headers: IncomingHttpHeaders, body: Buffer): void;
 }
 
 // Kong (error_handlers / balancer): statuses for each way an upstream exchange can fail.
@@ -105,6 +108,11 @@ export class Exchange implements ProxyHooks {
     }
     if (settings.requestIdDownstream) h['x-kong-request-id'] = this.requestId;
     return this.phases === null ? undefined : this.phases.onHeaders(status, headers);
+  }
+
+  onBody(status: number, headers: IncomingHttpHeaders, body: Buffer): void {
+    if (this.phases !== null) this.phases.onBody(status, headers, body);
+    else writeBuffered(this.res, status, headers, body);
   }
 
   onDone(

@@ -6,6 +6,7 @@ import { PluginError, runCollecting, runLogPhase, runResponsePhase } from '../pl
 import { hostHeaderFor } from '../snapshot/compile-services.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import { buildUpstream, Exchange, isAnswer, type PluginFlow, type ProxyContext, type ResponsePhases, type Routed } from './handler.js';
+import { writeBuffered } from './engine/client-response.js';
 import { kongJsonBody, sendGenerated } from './kong-response.js';
 
 /** Largest request body a plugin may read into memory (kong.request.get_raw_body). */
@@ -31,6 +32,20 @@ class PluginResponse implements ResponsePhases {
     state.responseSource = 'service';
     this.filter('header_filter');
     return state.responseStatus;
+  }
+
+  onBody(status: number, _headers: IncomingHttpHeaders, body: Buffer): void {
+    const { state } = this;
+    state.responseBody = body;
+    this.filter('body_filter');
+    const out = state.responseHeaders as IncomingHttpHeaders;
+    // body_filter may have replaced the body: its length is known now, so no chunked encoding.
+    delete out['transfer-encoding'];
+    try {
+      writeBuffered(state.res, state.responseStatus || status, out, state.responseBody ?? Buffer.alloc(0));
+    } catch {
+      state.res.destroy();
+    }
   }
 
   respond(status: number, message: string, headers?: Record<string, string>): void {

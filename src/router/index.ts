@@ -2,6 +2,6 @@
 export { buildRouter } from './indexed.js';
 export { buildLinearRouter } from './linear.js';
 export { escapeUpstreamPath, normalizePath } from './normalize.js';
-export { checkRouteHost, checkRoutePath } from './route-checks.js';
+export { checkRouteHeaderValue, checkRouteHost, checkRoutePath } from './route-checks.js';
 export { upstreamPath } from './upstream-path.js';
 export type { MatchRequest, RouteLike, RouteMatch, Router } from './types.js';

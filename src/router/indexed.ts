@@ -6,11 +6,17 @@
  * Candidates from the three sources are merged by global rank, so the first full match is exactly what the
  * linear router returns; the cost depends on the candidates, not on the number of routes.
  */
-import { type Matcher, prepare, test } from './matcher.js';
+import { type Matcher, Probe, test } from './matcher.js';
 import { sortedMatchers } from './linear.js';
 import type { RouteLike, RouteMatch, Router } from './types.js';
 
 type List<R extends RouteLike> = readonly Matcher<R>[];
+
+function push<R extends RouteLike>(index: Map<string, Matcher<R>[]>, key: string, m: Matcher<R>): void {
+  const list = index.get(key);
+  if (!list) index.set(key, [m]);
+  else if (list[list.length - 1] !== m) list.push(m); // matchers arrive in rank order: lists stay sorted
+}
 
 export function buildRouter<R extends RouteLike>(routes: readonly R[]): Router<R> {
   const matchers = sortedMatchers(routes);
@@ -18,12 +24,6 @@ export function buildRouter<R extends RouteLike>(routes: readonly R[]): Router<R
   const byPrefix = new Map<string, Matcher<R>[]>();
   const always: Matcher<R>[] = [];
   const lengths = new Set<number>();
-  const push = (m: Map<string, Matcher<R>[]>, k: string, v: Matcher<R>) => {
-    const list = m.get(k);
-    if (list) {
-      if (list[list.length - 1] !== v) list.push(v);
-    } else m.set(k, [v]);
-  };
   for (const m of matchers) {
     if (m.hosts !== null && m.plainHostsOnly) {
       for (const h of m.hosts) push(byHost, h.text, m);
@@ -34,17 +34,24 @@ export function buildRouter<R extends RouteLike>(routes: readonly R[]): Router<R
       }
     } else always.push(m);
   }
+  // Longest first (any order works: the merge below goes by rank).
   const prefixLengths = Int32Array.from([...lengths].sort((a, b) => b - a));
-  // Scratch for the merge: requests are matched synchronously, so one set of buffers serves them all.
+  // Scratch reused by every request: match() is synchronous.
+  const probe = new Probe();
   const lists: List<R>[] = [];
   const pos: number[] = [];
+
+  function first(list: List<R>): RouteMatch<R> | null {
+    for (const m of list) if (test(m, probe)) return { route: m.route, matchedPath: probe.matchedPath, captures: probe.captures };
+    return null;
+  }
 
   return {
     size: routes.length,
     match(req) {
-      const p = prepare(req);
+      probe.load(req);
       lists.length = 0;
-      const hostList = byHost.get(p.host);
+      const hostList = byHost.get(probe.host);
       if (hostList) lists.push(hostList);
       const path = req.path;
       for (let i = 0; i < prefixLengths.length; i++) {
@@ -56,13 +63,7 @@ export function buildRouter<R extends RouteLike>(routes: readonly R[]): Router<R
       if (always.length > 0) lists.push(always);
       const n = lists.length;
       if (n === 0) return null;
-      if (n === 1) {
-        for (const m of lists[0]!) {
-          const hit = test(m, p);
-          if (hit) return { route: m.route, matchedPath: hit.matchedPath, captures: hit.captures } satisfies RouteMatch<R>;
-        }
-        return null;
-      }
+      if (n === 1) return first(lists[0]!);
       for (let i = 0; i < n; i++) pos[i] = 0;
       for (;;) {
         let best = -1;
@@ -77,8 +78,7 @@ export function buildRouter<R extends RouteLike>(routes: readonly R[]): Router<R
         if (best < 0) return null;
         const m = lists[best]![pos[best]!]!;
         pos[best]!++;
-        const hit = test(m, p);
-        if (hit) return { route: m.route, matchedPath: hit.matchedPath, captures: hit.captures } satisfies RouteMatch<R>;
+        if (test(m, probe)) return { route: m.route, matchedPath: probe.matchedPath, captures: probe.captures };
       }
     },
   };

@@ -1,13 +1,14 @@
 /** The reference router: every matcher in priority order, tried one by one. Slow, obvious, and the oracle. */
-import { compileMatchers, comparePriority, type Matcher, prepare, test } from './matcher.js';
+import { compileMatchers, comparePriority, type Matcher, Probe, test } from './matcher.js';
 import type { MatchRequest, RouteLike, RouteMatch, Router } from './types.js';
 
-const HTTP = new Set(['http', 'https', 'grpc', 'grpcs']);
+// Kong's http subsystem compiles routes with at least one of these protocols (spec §5.1).
+const HTTP_PROTOCOLS = new Set(['http', 'https', 'grpc', 'grpcs']);
 
 /** All matchers of the HTTP routes, sorted by priority, ranks assigned. */
 export function sortedMatchers<R extends RouteLike>(routes: readonly R[]): Matcher<R>[] {
   const all: Matcher<R>[] = [];
-  for (const r of routes) if (r.protocols.some((p) => HTTP.has(p))) all.push(...compileMatchers(r));
+  for (const r of routes) if (r.protocols.some((p) => HTTP_PROTOCOLS.has(p))) all.push(...compileMatchers(r));
   all.sort(comparePriority);
   all.forEach((m, i) => {
     m.rank = i;
@@ -17,21 +18,24 @@ export function sortedMatchers<R extends RouteLike>(routes: readonly R[]): Match
 
 export function buildLinearRouter<R extends RouteLike>(routes: readonly R[]): Router<R> & { explain(req: MatchRequest): unknown } {
   const matchers = sortedMatchers(routes);
+  const probe = new Probe();
   return {
     size: routes.length,
     match(req) {
-      const p = prepare(req);
+      const p = probe.load(req);
       for (const m of matchers) {
-        const hit = test(m, p);
-        if (hit) return { route: m.route, matchedPath: hit.matchedPath, captures: hit.captures } satisfies RouteMatch<R>;
+        if (test(m, p)) return { route: m.route, matchedPath: p.matchedPath, captures: p.captures } satisfies RouteMatch<R>;
       }
       return null;
     },
-    /** Per matcher, in priority order: which attributes it has and whether each one matched. */
+    /**
+     * Per matcher, in the order they are tried: its priority terms and, for each attribute it has, whether that
+     * attribute alone matched. The order is Kong's documented one; Kong 3.x's effective 32-bit key differs (§5.4).
+     */
     explain(req) {
-      const p = prepare(req);
+      const p = new Probe().load(req);
       return matchers.map((m) => {
-        const only = (part: Partial<Matcher<RouteLike>>) => test({ ...m, ...blank, ...part } as Matcher<RouteLike>, p) !== null;
+        const only = (part: Partial<Matcher<RouteLike>>) => test({ ...m, ...blank, ...part } as Matcher<RouteLike>, p);
         const checks: Record<string, boolean> = {};
         if (m.methods) checks.methods = only({ methods: m.methods });
         if (m.hosts) checks.hosts = only({ hosts: m.hosts });
@@ -40,13 +44,16 @@ export function buildLinearRouter<R extends RouteLike>(routes: readonly R[]): Ro
         if (m.prefixes || m.regexes) checks.paths = only({ prefixes: m.prefixes, regexes: m.regexes });
         return {
           route: { id: m.route.id, name: m.route.name },
+          paths: m.prefixes ?? (m.regexes ? m.route.paths?.filter((x) => x.startsWith('~')) ?? [] : null),
           priority: {
+            rank: m.rank,
             match_weight: m.weight,
             plain_hosts_only: m.plainHostsOnly,
             header_count: m.headerCount,
             regex: m.isRegex,
             regex_priority: m.regexPriority,
             prefix_length: m.prefixLength,
+            tie_break_id: m.tieBreakId,
           },
           checks,
           matched: Object.values(checks).every(Boolean),

@@ -1,163 +1,190 @@
 /**
- * One compiled matcher per route and path group (Kong splits a route whose paths differ in kind or length,
- * so each group gets its own priority), with everything the request test needs precomputed.
+ * One compiled matcher per route and path group. Kong splits a route whose paths differ in kind (regex vs
+ * prefix) or in byte length, so each group gets its own priority (spec §1.6, §5.4). Everything a request test
+ * needs is computed here, at load time.
  */
-import { compileRegexPath } from './regex.js';
+import { splitHostPort } from './host-port.js';
+import { asciiLower, compileHeaderRegex, compileRegexPath } from './regex.js';
+import { splitRouteId } from './split-id.js';
 import type { MatchRequest, RouteLike } from './types.js';
 
-interface HostRule {
-  /** 0 exact, 1 suffix (`*.a.com` → ".a.com"), 2 prefix (`a.*` → "a."). */
-  readonly kind: 0 | 1 | 2;
+/** 0 exact, 1 suffix (`*.a.com` → ".a.com"), 2 prefix (`a.*` → "a."). */
+type HostKind = 0 | 1 | 2;
+
+export interface HostRule {
+  readonly kind: HostKind;
   readonly text: string;
   readonly port: number | null;
 }
 
 interface HeaderRule {
-  readonly name: string;
+  /** Kong looks the header up as `x_y` first, then as `x-y` (underscores_in_headers is on). */
+  readonly underscored: string;
+  readonly dashed: string;
   readonly values: readonly string[];
   readonly regexes: readonly RegExp[];
 }
 
 export interface Matcher<R extends RouteLike> {
   readonly route: R;
+  /** The route id, or the id Kong gives this split piece; compared last, larger first. */
+  readonly tieBreakId: string;
   readonly hosts: readonly HostRule[] | null;
   readonly methods: ReadonlySet<string> | null;
   readonly headers: readonly HeaderRule[] | null;
   readonly snis: readonly HostRule[] | null;
-  /** Prefix paths of one length, or null. */
+  /** Prefix paths of one byte length, or null. */
   readonly prefixes: readonly string[] | null;
   readonly regexes: readonly RegExp[] | null;
-  /** Priority, compared field by field, higher first (spec §5.4, documented order). */
+  /** Priority terms, compared in this order, higher first (spec §5.4, the documented order). */
   readonly weight: number;
   readonly plainHostsOnly: boolean;
   readonly headerCount: number;
   readonly isRegex: boolean;
   readonly regexPriority: number;
   readonly prefixLength: number;
-  /** All priority fields packed in one number (higher first), so sorting compares one value. */
-  readonly key: number;
   /** Position in the global priority order (0 = tried first). */
   rank: number;
 }
 
-const SPAN = 2 ** 21;
-
-/** weight (3 bits) · plain hosts (1) · header count (8) · regex (1) · regex_priority or prefix length (21). */
-function packKey(weight: number, plain: boolean, headers: number, isRegex: boolean, regexPriority: number, length: number): number {
-  const tail = isRegex
-    ? Math.min(Math.max(regexPriority + SPAN / 2, 0), SPAN - 1)
-    : Math.min(length, SPAN - 1);
-  return (((weight * 2 + (plain ? 1 : 0)) * 256 + Math.min(headers, 255)) * 2 + (isRegex ? 1 : 0)) * SPAN + tail;
+function hostRule(value: string): HostRule {
+  const { host, port } = splitHostPort(value);
+  if (host.startsWith('*')) return { kind: 1, text: host.slice(1), port };
+  if (host.endsWith('*')) return { kind: 2, text: host.slice(0, -1), port };
+  return { kind: 0, text: host, port };
 }
 
-function hostRule(h: string): HostRule {
-  let name = h;
-  let port: number | null = null;
-  const colon = h.lastIndexOf(':');
-  if (colon > 0 && /^\d+$/.test(h.slice(colon + 1)) && !h.endsWith(']')) {
-    port = Number(h.slice(colon + 1));
-    name = h.slice(0, colon);
+/** Kong strips a trailing dot from exact and suffix SNIs (not from `x.*` ones) and never splits a port. */
+function sniRule(sni: string): HostRule {
+  if (sni.endsWith('*')) return { kind: 2, text: sni.slice(0, -1), port: null };
+  const text = sni.length > 1 && sni.endsWith('.') ? sni.slice(0, -1) : sni;
+  return text.startsWith('*') ? { kind: 1, text: text.slice(1), port: null } : { kind: 0, text, port: null };
+}
+
+function headerRule(name: string, values: readonly string[]): HeaderRule {
+  const underscored = asciiLower(name).replace(/-/g, '_');
+  const plain: string[] = [];
+  const regexes: RegExp[] = [];
+  for (const v of values) {
+    if (v.startsWith('~*')) {
+      const re = compileHeaderRegex(v.slice(2));
+      // An invalid pattern is refused by config validation; if one gets here it simply never matches.
+      if (typeof re !== 'string') regexes.push(re);
+    } else plain.push(asciiLower(v));
   }
-  if (name.startsWith('*')) return { kind: 1, text: name.slice(1), port };
-  if (name.endsWith('*')) return { kind: 2, text: name.slice(0, -1), port };
-  return { kind: 0, text: name, port };
+  return { underscored, dashed: underscored.replace(/_/g, '-'), values: plain, regexes };
 }
 
 const nonEmpty = <T>(v: readonly T[] | null | undefined): v is readonly T[] => v != null && v.length > 0;
 
-/** The route's matchers: one per path group, or one without paths. */
+const MAX_HEADER_COUNT = 255;
+const PREFIX_LENGTH_MASK = 0x7ffff;
+
+/** The route's matchers: one per path group (all regexes together, prefixes by byte length), or one without paths. */
 export function compileMatchers<R extends RouteLike>(route: R): Matcher<R>[] {
   const hosts = nonEmpty(route.hosts) ? route.hosts.map(hostRule) : null;
   const methods = nonEmpty(route.methods) ? new Set(route.methods) : null;
   const headerNames = route.headers ? Object.keys(route.headers) : [];
-  const headers =
-    headerNames.length > 0
-      ? headerNames.map((n) => {
-          const vals = route.headers![n]!;
-          return {
-            name: n.toLowerCase(),
-            values: vals.filter((v) => !v.startsWith('~*')).map((v) => v.toLowerCase()),
-            regexes: vals.filter((v) => v.startsWith('~*')).map((v) => new RegExp(v.slice(2).toLowerCase())),
-          };
-        })
-      : null;
-  const snis = nonEmpty(route.snis) ? route.snis.map((s) => hostRule(s.endsWith('.') ? s.slice(0, -1) : s)) : null;
-  const weight =
-    (hosts ? 1 : 0) + (methods ? 1 : 0) + (headers ? 1 : 0) + (snis ? 1 : 0) + (nonEmpty(route.paths) ? 1 : 0);
-  const plainHostsOnly = hosts !== null && hosts.every((h) => h.kind === 0);
-  const base = { route, hosts, methods, headers, snis, weight, plainHostsOnly, headerCount: headerNames.length, rank: 0 };
-  const key = (isRegex: boolean, regexPriority: number, length: number) =>
-    packKey(weight, plainHostsOnly, headerNames.length, isRegex, regexPriority, length);
-  if (!nonEmpty(route.paths)) {
-    return [{ ...base, prefixes: null, regexes: null, isRegex: false, regexPriority: 0, prefixLength: 0, key: key(false, 0, 0) }];
+  const headers = headerNames.length > 0 ? headerNames.map((n) => headerRule(n, route.headers![n]!)) : null;
+  const snis = nonEmpty(route.snis) ? route.snis.map(sniRule) : null;
+  const paths = nonEmpty(route.paths) ? route.paths : null;
+  const weight = (hosts ? 1 : 0) + (methods ? 1 : 0) + (headers ? 1 : 0) + (snis ? 1 : 0) + (paths ? 1 : 0);
+  const base = {
+    route,
+    hosts,
+    methods,
+    headers,
+    snis,
+    weight,
+    // Kong: a hosts list without `*` (even an empty one) sets the plain-host bit.
+    plainHostsOnly: route.hosts != null && route.hosts.every((h) => !h.includes('*')),
+    headerCount: Math.min(headerNames.length, MAX_HEADER_COUNT),
+    rank: 0,
+  };
+  const id = route.id.toLowerCase();
+  if (paths === null) {
+    return [{ ...base, tieBreakId: id, prefixes: null, regexes: null, isRegex: false, regexPriority: 0, prefixLength: 0 }];
+  }
+  // Group key: -1 for regexes, else the byte length (Lua's `#path`); groups numbered by first appearance.
+  const groups = new Map<number, string[]>();
+  for (const p of paths) {
+    const key = p.startsWith('~') ? -1 : Buffer.byteLength(p);
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
   }
   const out: Matcher<R>[] = [];
-  const regexes: RegExp[] = [];
-  const byLength = new Map<number, string[]>();
-  for (const p of route.paths) {
-    if (p.startsWith('~')) {
-      const re = compileRegexPath(p.slice(1));
-      if (typeof re !== 'string') regexes.push(re);
+  let groupNumber = 0;
+  for (const [key, list] of groups) {
+    groupNumber++;
+    const tieBreakId = groups.size === 1 ? id : splitRouteId(route.id, groupNumber);
+    if (key === -1) {
+      const regexes: RegExp[] = [];
+      for (const p of list) {
+        const re = compileRegexPath(p.slice(1));
+        if (typeof re !== 'string') regexes.push(re);
+      }
+      out.push({ ...base, tieBreakId, prefixes: null, regexes, isRegex: true, regexPriority: route.regex_priority, prefixLength: 0 });
     } else {
-      const list = byLength.get(p.length);
-      if (list) list.push(p);
-      else byLength.set(p.length, [p]);
+      out.push({ ...base, tieBreakId, prefixes: list, regexes: null, isRegex: false, regexPriority: 0, prefixLength: key & PREFIX_LENGTH_MASK });
     }
-  }
-  if (regexes.length > 0) {
-    out.push({
-      ...base,
-      prefixes: null,
-      regexes,
-      isRegex: true,
-      regexPriority: route.regex_priority,
-      prefixLength: 0,
-      key: key(true, route.regex_priority, 0),
-    });
-  }
-  for (const [len, prefixes] of byLength) {
-    out.push({ ...base, prefixes, regexes: null, isRegex: false, regexPriority: 0, prefixLength: len, key: key(false, 0, len) });
   }
   return out;
 }
 
-/** Higher priority first; equal priority → larger route id first (Kong: UUID descending). */
+/** Higher priority first; equal priority → larger id first (ATC iterates (priority, UUID) in reverse). */
 export function comparePriority(a: Matcher<RouteLike>, b: Matcher<RouteLike>): number {
-  return b.key - a.key || (a.route.id < b.route.id ? 1 : a.route.id > b.route.id ? -1 : 0);
+  return (
+    b.weight - a.weight ||
+    Number(b.plainHostsOnly) - Number(a.plainHostsOnly) ||
+    b.headerCount - a.headerCount ||
+    Number(b.isRegex) - Number(a.isRegex) ||
+    b.regexPriority - a.regexPriority ||
+    b.prefixLength - a.prefixLength ||
+    (a.tieBreakId < b.tieBreakId ? 1 : a.tieBreakId > b.tieBreakId ? -1 : 0)
+  );
 }
 
-/** Request-side values computed once per request and shared by every matcher tested. */
-export interface Prepared {
-  readonly req: MatchRequest;
-  readonly host: string;
-  readonly port: number;
-}
+/**
+ * Request values computed once per request, and the path part of the last successful test. Each router owns
+ * one and reuses it: matching is synchronous, so no request ever sees another's values.
+ */
+export class Probe {
+  req: MatchRequest = EMPTY_REQUEST;
+  host = '';
+  port = 0;
+  matchedPath: string | null = null;
+  captures: Record<string, string> | null = null;
 
-export function prepare(req: MatchRequest): Prepared {
-  let host = req.host;
-  let port = req.port;
-  const colon = host.lastIndexOf(':');
-  if (colon >= 0 && !host.endsWith(']')) {
-    const p = host.slice(colon + 1);
-    if (p !== '' && /^\d+$/.test(p)) {
-      port = Number(p);
-      host = host.slice(0, colon);
+  load(req: MatchRequest): this {
+    this.req = req;
+    const raw = req.host;
+    const colon = raw.indexOf(':');
+    if (colon < 0) {
+      this.host = raw;
+      this.port = req.port;
+    } else {
+      const { host, port } = splitHostPort(raw);
+      this.host = host;
+      this.port = port ?? req.port;
     }
+    return this;
   }
-  return { req, host, port };
 }
+
+const EMPTY_REQUEST: MatchRequest = { method: '', host: '', path: '', headers: {}, sni: null, scheme: 'http', port: 0 };
 
 function hostMatches(rules: readonly HostRule[], host: string, port: number): boolean {
   for (const r of rules) {
     if (r.port !== null && r.port !== port) continue;
-    if (r.kind === 0 ? host === r.text : r.kind === 1 ? host.endsWith(r.text) && host.length > r.text.length : host.startsWith(r.text) && host.length > r.text.length) {
-      return true;
-    }
+    if (r.kind === 0 ? host === r.text : r.kind === 1 ? host.endsWith(r.text) : host.startsWith(r.text)) return true;
   }
   return false;
 }
 
-function headerMatches(rule: HeaderRule, value: string | string[] | undefined): boolean {
+function headerMatches(rule: HeaderRule, headers: MatchRequest['headers']): boolean {
+  let value = headers[rule.underscored];
+  if (value === undefined && rule.dashed !== rule.underscored) value = headers[rule.dashed];
   if (value === undefined) return false;
   if (typeof value === 'string') return headerValueMatches(rule, value.toLowerCase());
   for (const v of value) if (headerValueMatches(rule, v.toLowerCase())) return true;
@@ -170,43 +197,54 @@ function headerValueMatches(rule: HeaderRule, v: string): boolean {
   return false;
 }
 
-export interface PathHit {
-  matchedPath: string | null;
-  captures: Record<string, string> | null;
-}
-
-const NO_PATH: PathHit = Object.freeze({ matchedPath: null, captures: null });
-
-/** Tests one matcher; returns what the path part matched, or null. */
-export function test(m: Matcher<RouteLike>, p: Prepared): PathHit | null {
+/** Tests one matcher; on success the probe holds what the path part matched. */
+export function test(m: Matcher<RouteLike>, p: Probe): boolean {
   const req = p.req;
-  if (m.methods !== null && !m.methods.has(req.method)) return null;
-  if (m.hosts !== null && !hostMatches(m.hosts, p.host, p.port)) return null;
-  if (m.snis !== null && req.scheme === 'https') {
-    const sni = req.sni;
-    if (sni === null || !hostMatches(m.snis, sni.endsWith('.') ? sni.slice(0, -1) : sni, -1)) return null;
-  }
+  if (m.methods !== null && !m.methods.has(req.method)) return false;
+  if (m.hosts !== null && !hostMatches(m.hosts, p.host, p.port)) return false;
+  // Kong: `net.protocol != "https" || tls.sni == …` — SNIs only count on https requests.
+  if (m.snis !== null && req.scheme === 'https' && (req.sni === null || !hostMatches(m.snis, req.sni, -1))) return false;
   if (m.headers !== null) {
-    for (const rule of m.headers) if (!headerMatches(rule, req.headers[rule.name])) return null;
+    for (const rule of m.headers) if (!headerMatches(rule, req.headers)) return false;
   }
   if (m.prefixes !== null) {
-    for (const prefix of m.prefixes) if (req.path.startsWith(prefix)) return { matchedPath: prefix, captures: null };
-    return null;
+    for (const prefix of m.prefixes) {
+      if (req.path.startsWith(prefix)) {
+        p.matchedPath = prefix;
+        p.captures = null;
+        return true;
+      }
+    }
+    return false;
   }
   if (m.regexes !== null) {
     for (const re of m.regexes) {
+      re.lastIndex = 0;
       const r = re.exec(req.path);
       if (r === null) continue;
-      return { matchedPath: r[0], captures: r.length > 1 || r.groups ? captures(r) : null };
+      p.matchedPath = r[0];
+      p.captures = r.length > 1 ? captures(r) : null;
+      return true;
     }
-    return null;
+    return false;
   }
-  return NO_PATH;
+  p.matchedPath = null;
+  p.captures = null;
+  return true;
 }
 
-function captures(r: RegExpExecArray): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < r.length; i++) if (r[i] !== undefined) out[i] = r[i]!;
-  if (r.groups) for (const [k, v] of Object.entries(r.groups)) if (v !== undefined) out[k] = v;
+/** Kong's uri_captures: `0` and every group that took part, plus named ones; none unless a group took part. */
+function captures(r: RegExpExecArray): Record<string, string> | null {
+  let any = false;
+  const out: Record<string, string> = { 0: r[0] };
+  for (let i = 1; i < r.length; i++) {
+    const v = r[i];
+    if (v !== undefined) {
+      out[i] = v;
+      any = true;
+    }
+  }
+  if (!any) return null;
+  if (r.groups) for (const k in r.groups) if (r.groups[k] !== undefined) out[k] = r.groups[k];
   return out;
 }

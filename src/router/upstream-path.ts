@@ -12,11 +12,8 @@ export function upstreamPath(
   const base = servicePath ?? '/';
   if (v1) return upstreamPathV1(base, matchedPath, requestPath, stripPath);
   const prefix = stripPath && matchedPath !== null ? matchedPath : '/';
-  let postfix = requestPath.slice(prefix.length);
-  // A stripped prefix may leave a dot segment behind ("/route./x" with prefix "/route"): drop it.
-  if (postfix.startsWith('./')) postfix = postfix.slice(1);
-  else if (postfix.startsWith('../')) postfix = postfix.slice(2);
-  else if (postfix === '.' || postfix === '..') postfix = '';
+  // A stripped prefix may leave a dot segment behind ("/route./x" with prefix "/route"): Kong drops it.
+  const postfix = sanitizePostfix(requestPath.slice(prefix.length));
 
   if (!stripPath || matchedPath === null) {
     if (base.endsWith('/')) return base + requestPath.slice(1);
@@ -35,9 +32,15 @@ export function upstreamPath(
 
 function upstreamPathV1(base: string, matchedPath: string | null, requestPath: string, stripPath: boolean): string {
   if (!stripPath || matchedPath === null) return base + requestPath.slice(1);
-  let postfix = requestPath.slice(matchedPath.length);
-  if (postfix.startsWith('./')) postfix = postfix.slice(2);
-  else if (postfix.startsWith('../')) postfix = postfix.slice(3);
-  else if (postfix === '.' || postfix === '..') postfix = '';
+  const postfix = sanitizePostfix(requestPath.slice(matchedPath.length));
   return base.endsWith('/') && postfix.startsWith('/') ? base + postfix.slice(1) : base + postfix;
+}
+
+/** Kong's `sanitize_uri_postfix`: a leading `./` or `../` (or a bare `.`/`..`) goes, slash included. */
+function sanitizePostfix(postfix: string): string {
+  if (postfix.charCodeAt(0) !== 46 /* . */) return postfix;
+  if (postfix === '.' || postfix === '..') return '';
+  if (postfix.startsWith('./')) return postfix.slice(2);
+  if (postfix.startsWith('../')) return postfix.slice(3);
+  return postfix;
 }
