@@ -68,4 +68,6 @@ export interface AdminRequest {
   /** Raw request path as sent (before decoding), used to build `next` links. */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** Show certificate keys, key material and credential secrets instead of `[redacted]`. */
+  readonly exposeSecrets: boolean;
 }

@@ -9,7 +9,7 @@ import { matchesTags, pageBody, paginate, paginateByIndex, parsePageQuery, type 
 import { type AdminResponse, daoError, noContent, notFound, ok, message, unsupported } from './responses.js';
 import type { Handler, RouteSpec, WriteMethod } from './route-table.js';
 import { upstreamHealth } from './upstream-health.js';
-import { childrenOf, type CollectionView, findRow, foreignId, type Row } from './views.js';
+import { childrenOf, type CollectionView, findRow, foreignId, type Row, shown } from './views.js';
 
 type Spec = RouteSpec<AdminRequest>;
 
@@ -43,7 +43,7 @@ export function entityRoutes(): Spec[] {
         get: (req, [x]) => {
           if (def.name === 'certificates') return certificate(req, x!);
           const row = findRow(view(req, def.name), x!);
-          return row ? ok(row) : notFound;
+          return row ? ok(show(req, def.name, row)) : notFound;
         },
         write: entityWrites(def.name, (req, [x]) => findRow(view(req, def.name), x!)),
       });
@@ -58,7 +58,7 @@ export function entityRoutes(): Spec[] {
           pattern: `/${A}/{${def.name}}/${fk.field}`,
           get: (req, [x]) => {
             const parent = parentOf(req, x!);
-            return parent ? ok(parent) : notFound;
+            return parent ? ok(show(req, fk.entity, parent)) : notFound;
           },
           write: entityWrites(fk.entity, (req, [x]) => parentOf(req, x!), ['PUT', 'PATCH', 'DELETE']),
         });
@@ -66,7 +66,37 @@ export function entityRoutes(): Spec[] {
     }
     for (const child of def.children) specs.push(...childRoutes(def, child.entity, child.fk));
   }
+  specs.push(...membershipRoutes());
   return specs;
+}
+
+/**
+ * Consumer-group membership (Kong Enterprise's `consumer_group_consumers`), both ways: a group's consumers and
+ * a consumer's groups. Memberships come from the config file, so adding one over HTTP is refused.
+ */
+function membershipRoutes(): Spec[] {
+  const refuse = () => unsupported("cannot create 'consumer_group_consumers' entities when not using a database");
+  const group = (req: AdminRequest, x: string) => findRow(view(req, 'consumer_groups'), x);
+  const consumer = (req: AdminRequest, x: string) => findRow(view(req, 'consumers'), x);
+  const none: readonly Row[] = [];
+  return [
+    {
+      pattern: '/consumer_groups/{consumer_groups}/consumers',
+      get: (req, [x]) => {
+        const g = group(req, x!);
+        return g ? list(req, 'consumers', req.snap.admin.groupMembers.get(g.id) ?? none) : notFound;
+      },
+      write: { POST: (req, [x]) => (group(req, x!) ? refuse() : notFound) },
+    },
+    {
+      pattern: '/consumers/{consumers}/consumer_groups',
+      get: (req, [x]) => {
+        const c = consumer(req, x!);
+        return c ? list(req, 'consumer_groups', req.snap.admin.groupsOfConsumer.get(c.id) ?? none) : notFound;
+      },
+      write: { POST: (req, [x]) => (consumer(req, x!) ? refuse() : notFound) },
+    },
+  ];
 }
 
 function childRoutes(parent: EntityDef, childName: EntityName, fk: string): Spec[] {
@@ -81,7 +111,7 @@ function childRoutes(parent: EntityDef, childName: EntityName, fk: string): Spec
   };
   const getChild: Handler<AdminRequest> = (req, params) => {
     const row = childRow(req, params);
-    return row ? ok(row) : notFound;
+    return row ? ok(show(req, childName, row)) : notFound;
   };
   const specs: Spec[] = [
     {
@@ -123,6 +153,10 @@ export function view(req: AdminRequest, name: EntityName): CollectionView {
   return req.snap.admin.collections.get(name)!;
 }
 
+function show(req: AdminRequest, name: EntityName, row: Row): Row {
+  return shown(view(req, name), row, req.exposeSecrets);
+}
+
 /** A collection page; `rows` = a parent's children (nested endpoint) or null for the whole collection. */
 function list(req: AdminRequest, name: EntityName, rows: readonly Row[] | null): AdminResponse {
   const q = parsePageQuery(req.query);
@@ -130,7 +164,10 @@ function list(req: AdminRequest, name: EntityName, rows: readonly Row[] | null):
   const all = filterTags(rows ?? view(req, name).rows, q.value);
   const page = paginate(all, (r) => r.id, q.value);
   if (!page.ok) return page.error;
-  return ok(pageBody(page.value, req.path, q.value, rows !== null));
+  const v = view(req, name);
+  // Only collections that can carry secrets pay for a copy of the page.
+  const data = v.redacted === null || req.exposeSecrets ? page.value.data : page.value.data.map((r) => shown(v, r, false));
+  return ok(pageBody({ ...page.value, data }, req.path, q.value, rows !== null));
 }
 
 function listTargets(req: AdminRequest, rows: readonly Row[]): AdminResponse {
@@ -156,12 +193,12 @@ function certificate(req: AdminRequest, x: string): AdminResponse {
   const certs = view(req, 'certificates');
   if (UUID.test(x)) {
     const row = certs.byId.get(x);
-    return row ? ok(row) : notFound;
+    return row ? ok(shown(certs, row, req.exposeSecrets)) : notFound;
   }
   const sni = view(req, 'snis').byKey.get(x);
   const certId = sni ? foreignId(sni['certificate']) : null;
   const row = certId === null ? undefined : certs.byId.get(certId);
-  return row ? ok(row) : message(404, 'SNI not found');
+  return row ? ok(shown(certs, row, req.exposeSecrets)) : message(404, 'SNI not found');
 }
 
 function refuseCreate(name: EntityName): AdminResponse {

@@ -1,6 +1,6 @@
 /** Endpoints about the node rather than one entity: `/`, `/status`, `/tags`, `/config`, `/schemas`, sluice's own. */
 import { pluginCatalog } from '../plugins/catalog.js';
-import { exportConfig } from './config-export.js';
+import { configYaml, exportDocument } from './config-export.js';
 import type { AdminRequest, ExplainInput } from './context.js';
 import { pageBody, paginate, parsePageQuery } from './paging.js';
 import { type AdminResponse, message, ok, unsupported } from './responses.js';
@@ -38,7 +38,7 @@ export function nodeRoutes(endpoints: () => readonly string[]): Spec[] {
     { pattern: '/tags/{tags}', get: (req, [tag]) => tagPage(req, req.snap.admin.tagsByName.get(tag!) ?? []) },
     {
       pattern: '/config',
-      get: (req) => ok({ config: exportConfig(req.snap.admin) }),
+      get: configExport,
       // sluice's choice: the file is the single source of truth, so it is never replaced over HTTP.
       write: {
         POST: () =>
@@ -46,6 +46,8 @@ export function nodeRoutes(endpoints: () => readonly string[]): Spec[] {
       },
     },
     { pattern: '/debug/node/log-level', get: (req) => ok({ message: `log level: ${req.node.logLevel()}` }) },
+    // The route-explain endpoint; `/sluice/explain` is its older name.
+    { pattern: '/debug/match', get: explain },
     { pattern: '/sluice/explain', get: explain },
   ];
 }
@@ -80,7 +82,27 @@ function tagPage(req: AdminRequest, entries: readonly TagEntry[]): AdminResponse
   return ok(pageBody(page.value, req.path, q.value, false));
 }
 
-/** `GET /sluice/explain?method=&host=&path=&header=name:value&scheme=&sni=`: what the router would do. */
+/**
+ * `GET /config[?format=yaml|json]`. YAML keeps Kong's `{"config": "<yaml>"}`; JSON (sluice's) carries the same
+ * document as an object beside the hash. Either way the hash of the file it came from is in a header, so a
+ * client can tell which config it read without parsing the body.
+ */
+function configExport(req: AdminRequest): AdminResponse {
+  const format = req.query.get('format') ?? 'yaml';
+  const secrets = req.exposeSecrets ? 'expose' : 'redact';
+  if (format !== 'yaml' && format !== 'json') return message(400, `invalid format '${format}' (expected 'yaml' or 'json')`);
+  const exported = exportDocument(req.snap.admin, secrets);
+  const headers: Record<string, string> = { 'x-sluice-config-hash': req.snap.hash };
+  // JSON has no comments: whether values were replaced is said in a header (both formats, for symmetry).
+  if (exported.redacted) headers['x-sluice-secrets'] = 'redacted';
+  const body = format === 'yaml' ? { config: configYaml(exported) } : { config: exported.document, hash: req.snap.hash };
+  return { status: 200, body, headers };
+}
+
+/**
+ * `GET /debug/match?method=&host=&path=&scheme=&sni=&header.<name>=<value>`: what the router would do with
+ * that request. `header=name:value` is accepted too (the older spelling).
+ */
 function explain(req: AdminRequest): AdminResponse {
   const parsed = parseExplainQuery(req.query);
   return typeof parsed === 'string' ? message(400, parsed) : ok(req.snap.explain(parsed));
@@ -93,15 +115,28 @@ export function parseExplainQuery(q: URLSearchParams): ExplainInput | string {
   if (!path.startsWith('/')) return `invalid path '${path}' (must start with '/')`;
   // No prototype: header names come from the client (`__proto__` must stay a plain key).
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const h of q.getAll('header')) {
-    const i = h.indexOf(':');
-    if (i <= 0) return `invalid header '${h}' (expected name:value)`;
-    const name = h.slice(0, i).trim().toLowerCase();
-    const value = h.slice(i + 1).trim();
+  for (const [key, raw] of q) {
+    let name: string;
+    let value: string;
+    if (key === 'header') {
+      const i = raw.indexOf(':');
+      if (i <= 0) return `invalid header '${raw}' (expected name:value)`;
+      name = raw.slice(0, i).trim().toLowerCase();
+      value = raw.slice(i + 1).trim();
+    } else if (key.startsWith('header.')) {
+      name = key.slice('header.'.length).trim().toLowerCase();
+      if (name === '') return `invalid header parameter '${key}' (expected header.<name>=<value>)`;
+      value = raw.trim();
+    } else {
+      continue;
+    }
     // Repeated headers are joined, as Node joins them for the proxy.
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   const host = q.get('host') ?? headers['host'] ?? '';
-  const sni = q.get('sni') ?? (scheme === 'https' && host ? host.replace(/:\d+$/, '') : null);
+  // `sni=` (empty) states that the client sent none; absent means "what a client would send for this host".
+  const givenSni = q.get('sni');
+  let sni: string | null = givenSni === '' ? null : givenSni;
+  if (givenSni === null && scheme === 'https' && host) sni = host.replace(/:\d+$/, '');
   return { method: (q.get('method') ?? 'GET').toUpperCase(), host, path, headers, scheme, sni };
 }

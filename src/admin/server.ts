@@ -22,6 +22,11 @@ export interface AdminOptions {
   logLevel(): string;
   /** When set, every request needs `Kong-Admin-Token: <token>` or `Authorization: Bearer <token>`. */
   token?: string;
+  /**
+   * Return secrets in full as Kong does (certificate keys, private key material, key-auth keys, jwt and hmac
+   * secrets). Default false: they read `[redacted]` in every response, `/config` included.
+   */
+  exposeSecrets?: boolean;
 }
 
 export type AdminAddress = { address: string; port: number } | { path: string };
@@ -95,7 +100,7 @@ export function createAdminServer(o: AdminOptions): AdminServer {
 /** One request → one response, from one `current()` snapshot. Exported for tests of the whole table. */
 export function handle(
   table: RouteTable<AdminRequest>,
-  o: Pick<AdminOptions, 'current'>,
+  o: Pick<AdminOptions, 'current' | 'exposeSecrets'>,
   node: NodeFacts,
   schemas: AdminRequest['schemas'],
   method: string,
@@ -105,7 +110,14 @@ export function handle(
   const segments = url && pathSegments(url.path);
   if (!url || !segments) return message(400, 'invalid URL: malformed path or percent-encoding');
   const path = url.path.length > 1 && url.path.endsWith('/') ? url.path.slice(0, -1) : url.path;
-  const ctx: AdminRequest = { snap: o.current(), node, schemas, path, query: new URLSearchParams(url.query) };
+  const ctx: AdminRequest = {
+    snap: o.current(),
+    node,
+    schemas,
+    path,
+    query: new URLSearchParams(url.query),
+    exposeSecrets: o.exposeSecrets === true,
+  };
   return dispatch(table, method, segments, ctx);
 }
 

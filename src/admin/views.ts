@@ -2,7 +2,8 @@
  * Admin API views: everything the read-only Admin API answers from, computed once when a config is compiled
  * (pure; the caller deep-freezes the result). Requests only look things up here, they never scan entities.
  */
-import { ENTITIES, type EntityDef, type EntityName, type Entities } from '../schema/index.js';
+import { ENTITIES, type ConsumerGroupMember, type EntityDef, type EntityName, type Entities } from '../schema/index.js';
+import { hasSecrets, redactRow } from './secrets.js';
 
 /** One entity as the Admin API returns it: every field present, foreign keys as `{ id }`. */
 export type Row = Readonly<Record<string, unknown>> & { readonly id: string };
@@ -16,6 +17,8 @@ export interface CollectionView {
   readonly byKey: ReadonlyMap<string, Row>;
   /** Foreign-key field → parent id → children in id order (service→routes, consumer→credentials, …). */
   readonly children: ReadonlyMap<string, ReadonlyMap<string, readonly Row[]>>;
+  /** id → the row with its secrets replaced, for rows that carry any; null for entities that never do. */
+  readonly redacted: ReadonlyMap<string, Row> | null;
 }
 
 export interface TagEntry {
@@ -32,6 +35,10 @@ export interface AdminViews {
   readonly tagsByName: ReadonlyMap<string, readonly TagEntry[]>;
   /** Distinct plugin names present in the config (Kong's `enabled_in_cluster`). */
   readonly pluginsInUse: readonly string[];
+  /** Consumer group id → its member consumers, in id order. */
+  readonly groupMembers: ReadonlyMap<string, readonly Row[]>;
+  /** Consumer id → the consumer groups it belongs to, in id order. */
+  readonly groupsOfConsumer: ReadonlyMap<string, readonly Row[]>;
 }
 
 const EMPTY_CHILDREN: ReadonlyMap<string, readonly Row[]> = new Map();
@@ -67,7 +74,32 @@ export function buildViews(entities: Readonly<Record<string, readonly Row[] | un
   const tagsByName = new Map<string, TagEntry[]>();
   for (const e of tags) push(tagsByName, e.tag, e);
   const pluginsInUse = [...new Set(collections.get('plugins')!.rows.map((p) => String(p['name'])))].sort(compare);
-  return { collections, consumersByCustomId, tags, tagsByName, pluginsInUse };
+  const members = (entities as Readonly<Record<string, unknown>>)['consumer_group_members'] as
+    | readonly ConsumerGroupMember[]
+    | undefined;
+  const { groupMembers, groupsOfConsumer } = membership(collections, members ?? []);
+  return { collections, consumersByCustomId, tags, tagsByName, pluginsInUse, groupMembers, groupsOfConsumer };
+}
+
+/** Both directions of consumer-group membership; a pair listed on both sides counts once. */
+function membership(collections: ReadonlyMap<EntityName, CollectionView>, members: readonly ConsumerGroupMember[]) {
+  const consumers = collections.get('consumers')!.byId;
+  const groups = collections.get('consumer_groups')!.byId;
+  const groupMembers = new Map<string, Row[]>();
+  const groupsOfConsumer = new Map<string, Row[]>();
+  const seen = new Set<string>();
+  for (const m of members) {
+    const c = consumers.get(m.consumer.id);
+    const g = groups.get(m.consumer_group.id);
+    const pair = `${m.consumer.id}\u0000${m.consumer_group.id}`;
+    if (!c || !g || seen.has(pair)) continue;
+    seen.add(pair);
+    push(groupMembers, g.id, c);
+    push(groupsOfConsumer, c.id, g);
+  }
+  for (const list of groupMembers.values()) list.sort((a, b) => compare(a.id, b.id));
+  for (const list of groupsOfConsumer.values()) list.sort((a, b) => compare(a.id, b.id));
+  return { groupMembers, groupsOfConsumer };
 }
 
 function buildCollection(def: EntityDef, input: readonly Row[]): CollectionView {
@@ -89,7 +121,20 @@ function buildCollection(def: EntityDef, input: readonly Row[]): CollectionView 
     }
     children.set(fk.field, byParent);
   }
-  return { def, rows, byId, byKey, children };
+  let redacted: Map<string, Row> | null = null;
+  if (hasSecrets(def.name)) {
+    redacted = new Map();
+    for (const r of rows) {
+      const hidden = redactRow(def.name, r);
+      if (hidden) redacted.set(r.id, hidden);
+    }
+  }
+  return { def, rows, byId, byKey, children, redacted };
+}
+
+/** A row as a response shows it: secrets replaced unless the server exposes them. */
+export function shown(view: CollectionView, row: Row, exposeSecrets: boolean): Row {
+  return exposeSecrets || view.redacted === null ? row : (view.redacted.get(row.id) ?? row);
 }
 
 function sniNamesByCertificate(snis: readonly Row[]): Map<string, string[]> {

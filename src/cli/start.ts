@@ -10,6 +10,7 @@ export interface StartOptions {
   engine: 'http-proxy' | 'undici';
   trustedIps: string;
   adminToken?: string;
+  adminExposeSecrets?: boolean;
   adminSocket?: string;
   drainTimeout: string;
 }
@@ -29,6 +30,11 @@ export function registerStart(program: Command): void {
     )
     .addOption(new Option('--admin-socket <path>', 'also serve the Admin API on a unix socket').env('SLUICE_ADMIN_SOCKET'))
     .addOption(new Option('--admin-token <token>', 'require this bearer token on the Admin API').env('SLUICE_ADMIN_TOKEN'))
+    .addOption(
+      new Option('--admin-expose-secrets', 'return private keys and credential secrets from the Admin API, as Kong does').env(
+        'SLUICE_ADMIN_EXPOSE_SECRETS',
+      ),
+    )
     .addOption(new Option('--no-watch', 'do not reload when the config file changes'))
     .addOption(
       new Option('--log-level <level>', 'log level')

@@ -24,6 +24,8 @@ export interface GatewayOptions {
   adminListen: string; // 'off' disables the Admin API
   adminSocket?: string | undefined;
   adminToken?: string | undefined;
+  /** Kong returns private keys and credential secrets; sluice redacts them unless this is set. */
+  adminExposeSecrets?: boolean | undefined;
   watch: boolean;
   engine: 'http-proxy' | 'undici';
   settings?: Partial<ProxySettings>;
@@ -99,6 +101,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         },
         logLevel: () => logger.level,
         ...(opts.adminToken ? { token: opts.adminToken } : {}),
+        exposeSecrets: opts.adminExposeSecrets === true,
       });
       admin = server;
       if (opts.adminListen !== 'off') {
@@ -173,6 +176,7 @@ export async function runGateway(o: StartOptions): Promise<number> {
       adminListen: o.adminListen,
       adminSocket: o.adminSocket,
       adminToken: o.adminToken,
+      adminExposeSecrets: o.adminExposeSecrets,
       watch: o.watch,
       engine: o.engine,
       settings,

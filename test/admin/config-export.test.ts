@@ -24,7 +24,7 @@ t.test('every example survives export and reload', async (t) => {
     const original = await loadConfigFile(join('examples', name));
     if (!original.ok) continue; // examples are validated by their own test
     const file = join(dir, name);
-    await writeFile(file, exportConfig(buildAdminViews(original.config.entities)));
+    await writeFile(file, exportConfig(buildAdminViews(original.config.entities), 'expose'));
     const again = await loadConfigFile(file);
     t.ok(again.ok, `${name} loads after export`);
     if (again.ok) t.same(withoutStamps(again.config.entities), withoutStamps(original.config.entities), name);

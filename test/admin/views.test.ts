@@ -364,7 +364,7 @@ t.test('/endpoints and /config', async (t) => {
   }
   t.notOk(list.includes('/targets'));
   const yaml = (call('GET', '/config').body as { config: string }).config;
-  t.match(yaml, /^_format_version: "3.0"\n_transform: false\n/);
+  t.match(yaml, /^# secrets redacted[^\n]*\n_format_version: "3.0"\n_transform: false\n/, 'the fixture has a certificate key');
   t.match(yaml, `service: ${S1}`);
   t.notMatch(yaml, /&a1|\*a1/, 'no YAML aliases');
   t.notMatch(yaml, /: null/, 'nulls dropped');
