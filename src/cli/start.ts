@@ -9,6 +9,7 @@ export interface StartOptions {
   logFormat: 'json' | 'pretty' | 'auto';
   engine: 'http-proxy' | 'undici';
   trustedIps: string;
+  headers: string;
   adminToken?: string;
   adminExposeSecrets?: boolean;
   adminSocket?: string;
@@ -53,6 +54,11 @@ export function registerStart(program: Command): void {
         .choices(['http-proxy', 'undici'])
         .env('SLUICE_ENGINE')
         .default('undici'),
+    )
+    .addOption(
+      new Option('--headers <list>', "informational response headers (Kong's `headers`): server_tokens, latency_tokens, X-Kong-Request-Id, or off")
+        .env('SLUICE_HEADERS')
+        .default('server_tokens,latency_tokens,X-Kong-Request-Id'),
     )
     .addOption(
       new Option('--trusted-ips <list>', "peers whose X-Forwarded-* headers are trusted (Kong's trusted_ips)")

@@ -21,6 +21,27 @@ export const DEFAULT_PROXY_SETTINGS: ProxySettings = Object.freeze({
   requestIdUpstream: true,
 });
 
+/**
+ * Kong's `headers` setting: which informational headers go to the client. `off` disables all;
+ * server_tokens, latency_tokens and X-Kong-Request-Id enable one group each (Kong's default: all three).
+ */
+export function parseHeaders(list: string): Pick<ProxySettings, 'serverTokens' | 'latencyTokens' | 'requestIdDownstream'> {
+  const items = list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const known = new Set(['off', 'server_tokens', 'latency_tokens', 'x-kong-request-id']);
+  for (const i of items) {
+    if (!known.has(i)) throw new Error(`headers: unknown value '${i}' (expected off, server_tokens, latency_tokens, X-Kong-Request-Id)`);
+  }
+  if (items.includes('off')) return { serverTokens: false, latencyTokens: false, requestIdDownstream: false };
+  return {
+    serverTokens: items.includes('server_tokens'),
+    latencyTokens: items.includes('latency_tokens'),
+    requestIdDownstream: items.includes('x-kong-request-id'),
+  };
+}
+
 /** Parses Kong's trusted_ips syntax: comma-separated IPs or CIDRs, or `0.0.0.0/0,::/0` for everyone. */
 export function parseTrustedIps(list: string): BlockList | null {
   const entries = list

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../proxy/engine/types.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
-import { DEFAULT_PROXY_SETTINGS, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
+import { DEFAULT_PROXY_SETTINGS, parseHeaders, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
 import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
 import { PluginCompileError } from '../snapshot/compile-plugins.js';
 import { createConfigLoader } from './load-worker.js';
@@ -163,7 +163,7 @@ export async function runGateway(o: StartOptions): Promise<number> {
   const logger = createLogger({ level: o.logLevel, format: o.logFormat });
   let settings: Partial<ProxySettings>;
   try {
-    settings = { trustedIps: parseTrustedIps(o.trustedIps) };
+    settings = { trustedIps: parseTrustedIps(o.trustedIps), ...parseHeaders(o.headers) };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
