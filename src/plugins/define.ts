@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { Pdk } from '../pdk/kong.js';
-import type { Plugin } from '../schema/index.js';
+import type { Entities, Plugin } from '../schema/index.js';
 import type { PluginSchemaInfo } from './types.js';
 
 /** Handlers may be async only where Kong's phase can yield (rewrite, access, log). */
@@ -18,6 +18,8 @@ export interface PluginHandlers {
 export interface PluginCreateContext {
   readonly entity: Plugin;
   readonly logger: Logger;
+  /** Every entity of the snapshot being built (consumers, credentials): lookups are indexed once, here. */
+  readonly entities?: Entities;
 }
 
 /**

@@ -32,7 +32,7 @@ export function runCollecting(
   collected: PluginInstance[] | null,
 ): void | Promise<void> {
   state.phase = phase;
-  const slots = chain.slots;
+  const slots = phase === 'access' ? chain.accessSlots : chain.slots;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const consumerId = state.consumer?.id;
@@ -71,7 +71,8 @@ async function continueAsync(
   } catch (err) {
     throw new PluginError(inst.name, phase, err);
   }
-  const rest: PluginChain = { ...chain, slots: chain.slots.slice(next) };
+  const rest: PluginChain =
+    phase === 'access' ? { ...chain, accessSlots: chain.accessSlots.slice(next) } : { ...chain, slots: chain.slots.slice(next) };
   await runCollecting(phase, rest, state, kong, collected);
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { createPdk, type Pdk, type PdkEnvironment } from '../pdk/kong.js';
 import { RequestState } from '../pdk/state.js';
-import type { PluginInstance } from '../plugins/chain.js';
+import { type PluginInstance, runOrder } from '../plugins/chain.js';
 import { PluginError, runCollecting, runLogPhase, runResponsePhase } from '../plugins/runner.js';
 import { hostHeaderFor } from '../snapshot/compile-services.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
@@ -164,6 +164,9 @@ function afterAccess(
   response: PluginResponse,
 ): void {
   if (state.res.destroyed) return;
+  const chain = routed.match.route.plugins;
+  // Dynamic ordering changes the access phase only: the response phases run in PRIORITY order (Kong).
+  if (chain.accessSlots !== chain.slots) response.collected.sort(runOrder);
   if (state.exit !== null) return response.exit();
   const service = state.service;
   const up = state.upstream;
@@ -191,6 +194,8 @@ function afterAccess(
     response,
     balancer,
   );
+  exchange.captures = state.captures;
+  exchange.consumerId = state.consumer?.id ?? state.credential?.id ?? null;
   if (state.target !== null) {
     // kong.service.set_target: connect there directly; balancing, retries and health checks are skipped.
     exchange.fixedTarget = true;

@@ -1,6 +1,13 @@
 import { resolveVaultRefs } from '../config/vault.js';
 import type { Logger } from '../log/logger.js';
-import { buildChain, EMPTY_CHAIN, globalInstances, type PluginChain, type PluginInstance } from '../plugins/chain.js';
+import {
+  buildChain,
+  EMPTY_CHAIN,
+  type GroupMembership,
+  globalInstances,
+  type PluginChain,
+  type PluginInstance,
+} from '../plugins/chain.js';
 import { pluginHandlers } from '../plugins/registry.js';
 import type { Entities } from '../schema/index.js';
 
@@ -40,7 +47,7 @@ export function compilePlugins(entities: Entities, logger: Logger): CompiledPlug
     const config = resolveVaultRefs(entity.config, process.env);
     let handlers: PluginInstance['handlers'];
     try {
-      handlers = def.create(config, { entity, logger: logger.child({ plugin: entity.name, plugin_id: entity.id }) });
+      handlers = def.create(config, { entity, entities, logger: logger.child({ plugin: entity.name, plugin_id: entity.id }) });
     } catch (err) {
       throw new PluginCompileError(`plugin '${entity.name}' (${entity.id}): ${(err as Error).message}`, `plugins[${index}]`);
     }
@@ -59,9 +66,24 @@ export function compilePlugins(entities: Entities, logger: Logger): CompiledPlug
     return { instances, global: EMPTY_CHAIN, chainFor: () => EMPTY_CHAIN };
   }
   const global = buildChain(globalInstances(instances), null, null);
+  const membership = groupMembership(entities);
   return {
     instances,
     global,
-    chainFor: (routeId, serviceId) => buildChain(instances, routeId, serviceId),
+    chainFor: (routeId, serviceId) => buildChain(instances, routeId, serviceId, membership),
   };
+}
+
+/** Consumer id → its consumer groups (Kong Enterprise), for consumer-group-scoped plugins. */
+function groupMembership(entities: Entities): GroupMembership {
+  const names = new Map(entities.consumer_groups.map((g) => [g.id, g.name]));
+  const out = new Map<string, { id: string; name: string }[]>();
+  for (const m of entities.consumer_group_members) {
+    const name = names.get(m.consumer_group.id);
+    if (name === undefined) continue;
+    const list = out.get(m.consumer.id) ?? [];
+    if (!list.some((g) => g.id === m.consumer_group.id)) list.push({ id: m.consumer_group.id, name });
+    out.set(m.consumer.id, list);
+  }
+  return out;
 }
