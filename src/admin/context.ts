@@ -1,5 +1,6 @@
 /** What an Admin API handler sees: one snapshot (read once per request), node facts, and the request. */
 import type { Entities } from '../schema/index.js';
+import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { AdminViews } from './views.js';
 
 export interface ExplainInput {
@@ -21,6 +22,8 @@ export interface AdminSnapshot {
   readonly entities: Entities;
   readonly admin: AdminViews;
   explain(req: ExplainInput): unknown;
+  /** Live per-target health from the snapshot's balancers (null: unknown upstream or no balancer). */
+  upstreamHealth?(upstreamId: string): UpstreamHealthReport | null;
 }
 
 /** nginx stub_status counters; accepted in Kong's snake_case or camelCase. */

@@ -1,9 +1,10 @@
 /**
- * `GET /upstreams/{u}/health` (Kong: db/dao/targets.lua, runloop/balancer/healthcheckers.lua). sluice runs no
- * health checkers, so every target in the balancer (weight > 0) reports HEALTHCHECKS_OFF, as Kong does when
- * neither active nor passive checks are configured.
+ * `GET /upstreams/{u}/health` (Kong: db/dao/targets.lua, runloop/balancer/healthcheckers.lua): each target row
+ * with the live health its balancer reports. Without a report (no balancer) every target with weight > 0 shows
+ * HEALTHCHECKS_OFF, as Kong does when no checks are configured.
  */
 import { isIP } from 'node:net';
+import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { Row } from './views.js';
 
 const OFF = 'HEALTHCHECKS_OFF';
@@ -22,8 +23,15 @@ export function splitTarget(target: string): HostPort {
   return { host: target, port: 8000 };
 }
 
-export function upstreamHealth(upstream: Row, targets: readonly Row[], nodeId: string, balancerHealth: string | null): unknown {
+export function upstreamHealth(
+  upstream: Row,
+  targets: readonly Row[],
+  nodeId: string,
+  balancerHealth: string | null,
+  report: UpstreamHealthReport | null = null,
+): unknown {
   const active = targets.filter((t) => Number(t['weight']) > 0);
+  if (report !== null) return liveHealth(active, nodeId, balancerHealth, report);
   if (balancerHealth !== null && balancerHealth !== '0' && balancerHealth !== 'false') {
     const total = active.reduce((n, t) => n + Number(t['weight']), 0);
     return {
@@ -61,4 +69,30 @@ function hostDetails(t: Row): Record<string, unknown> & { data: unknown } {
       addresses: [{ ip: host, port, weight, health: OFF }],
     },
   };
+}
+
+function liveHealth(
+  active: readonly Row[],
+  nodeId: string,
+  balancerHealth: string | null,
+  report: UpstreamHealthReport,
+): unknown {
+  if (balancerHealth !== null && balancerHealth !== '0' && balancerHealth !== 'false') {
+    return {
+      data: {
+        id: report.id,
+        health: report.health,
+        balancer_health: report.balancerHealth,
+        details: { healthy: report.balancerHealth === 'HEALTHY', weight: report.weight, hosts: report.targets.map((t) => t.data) },
+      },
+      next: null,
+      node_id: nodeId,
+    };
+  }
+  const byTarget = new Map(report.targets.map((t) => [t.target, t]));
+  const data = active.map((row) => {
+    const live = byTarget.get(String(row['target']));
+    return live ? { ...row, health: live.health, data: live.data } : { ...hostDetails(row), health: 'DNS_ERROR' };
+  });
+  return { data, next: null, node_id: nodeId };
 }

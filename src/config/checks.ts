@@ -358,6 +358,23 @@ export function runChecks(rows: FlatRows, ctx: CheckContext): void {
     const check = ENTITY_CHECKS[name];
     if (check) for (const row of list) check(row, ctx);
   }
+  checkDuplicateTargets(rows.get('targets') ?? [], ctx);
+}
+
+/** Two targets of one upstream naming the same host and port (`10.0.0.1` and `10.0.0.1:8000` included). */
+function checkDuplicateTargets(targets: readonly FlatRow[], ctx: CheckContext): void {
+  const seen = new Map<string, string>();
+  for (const row of targets) {
+    const t = row.value.target as string;
+    const parsed = parseTarget(t);
+    const upstream = (row.value.upstream as { id: string } | null)?.id;
+    if (!parsed || !upstream) continue;
+    const key = `${upstream} ${parsed.host.toLowerCase()} ${parsed.port}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      report(ctx, row, 'target', `target '${t}' is already declared for this upstream (as '${first}')`, 'remove one of them or merge their weights');
+    } else seen.set(key, t);
+  }
 }
 
 export { pointerToPath };

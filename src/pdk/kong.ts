@@ -81,6 +81,14 @@ export function createPdk(state: RequestState, env: PdkEnvironment) {
       }
       return state.requestBody ?? Buffer.alloc(0);
     },
+    /**
+     * Caps the request body streamed to the upstream without buffering it: past `bytes`, the upstream request
+     * is dropped and the client gets `status` with `message` (sluice extension; Kong buffers instead).
+     */
+    limit_body: (bytes: number, status = 413, message = 'Request size limit exceeded') => {
+      phases(state, 'kong.request.limit_body', REWRITE_ACCESS);
+      state.bodyLimit = { bytes, status, message };
+    },
     /** Parsed by content type: JSON, form-urlencoded. Resolves to [body, err, mimetype] as Kong's returns. */
     get_body: async (mimetype?: string): Promise<[unknown, string | null, string | null]> => {
       const raw = await request.get_raw_body();
@@ -196,6 +204,22 @@ export function createPdk(state: RequestState, env: PdkEnvironment) {
       const up = state.upstream!;
       const q = up.path.indexOf('?');
       up.path = (q < 0 ? up.path : up.path.slice(0, q)) + (query ? `?${query}` : '');
+    },
+    /** Drops every occurrence of one query argument, keeping the others in order (Kong encodes `+` as %20). */
+    clear_query_arg: (name: string) => {
+      phases(state, 'kong.service.request.clear_query_arg', REWRITE_ACCESS);
+      if (typeof name !== 'string') throw new TypeError('query argument name must be a string');
+      const up = state.upstream!;
+      const q = up.path.indexOf('?');
+      if (q < 0) return;
+      const kept = up.path
+        .slice(q + 1)
+        .split('&')
+        .filter((part) => {
+          const eq = part.indexOf('=');
+          return part !== '' && decodeQueryKey(eq < 0 ? part : part.slice(0, eq)) !== name;
+        });
+      up.path = up.path.slice(0, q) + (kept.length > 0 ? `?${kept.join('&').replaceAll('+', '%20')}` : '');
     },
     set_query: (args: Record<string, string | string[] | boolean>) => {
       const parts: string[] = [];
@@ -372,3 +396,10 @@ function joinArgs(args: unknown[]): string {
   return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
 }
 
+function decodeQueryKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '));
+  } catch {
+    return raw;
+  }
+}

@@ -33,6 +33,8 @@ export class RequestState {
   /** Request body, once read (kong.request.get_raw_body) or replaced (kong.service.request.set_raw_body). */
   requestBody: Buffer | null = null;
   requestBodyRead = false;
+  /** kong.request.limit_body: cap on the body streamed upstream, and the answer when it is crossed. */
+  bodyLimit: { bytes: number; status: number; message: string } | null = null;
   /** Response being sent: status and headers are mutable in header_filter, body in body_filter. */
   responseStatus = 0;
   responseHeaders: IncomingHttpHeaders | OutgoingHttpHeaders | null = null;

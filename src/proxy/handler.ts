@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { BalanceRequest } from '../balancer/balance-request.js';
 import type { Logger } from '../log/logger.js';
 import { escapeUpstreamPath, normalizePath, upstreamPath } from '../router/index.js';
 import type { RouteMatch } from '../router/types.js';
@@ -60,6 +61,11 @@ export class Exchange implements ProxyHooks {
   proxyLatency = 0;
   /** kong.service.set_target: a fixed peer, no balancing, no retries (Kong). */
   fixedTarget = false;
+  /** Hash inputs the router and plugins know (uri captures, authenticated consumer); set before send(). */
+  captures: Readonly<Record<string, string>> | null = null;
+  consumerId: string | null = null;
+  /** The balancer's per-request state (hash value, targets tried), made on the first balanced try. */
+  balance: BalanceRequest | null = null;
 
   constructor(
     readonly ctx: ProxyContext,
@@ -77,7 +83,8 @@ export class Exchange implements ProxyHooks {
   send(): void {
     const { up, balancer } = this;
     if (balancer !== null && !this.fixedTarget) {
-      const peer = balancer.pick(this.peer);
+      this.balance ??= new BalanceRequest(this.req, this.captures, this.consumerId);
+      const peer = balancer.pick(this.peer, this.balance);
       if (peer === null) {
         this.fail(503, 'failure to get a peer from the ring-balancer');
         return;
@@ -107,6 +114,8 @@ export class Exchange implements ProxyHooks {
       h['x-kong-proxy-latency'] = String(this.proxyLatency);
     }
     if (settings.requestIdDownstream) h['x-kong-request-id'] = this.requestId;
+    const cookie = this.balance?.setCookie;
+    if (cookie) h['set-cookie'] = h['set-cookie'] ? [...(h['set-cookie'] as string[]), cookie] : [cookie];
     return this.phases === null ? undefined : this.phases.onHeaders(status, headers);
   }
 
@@ -120,8 +129,11 @@ export class Exchange implements ProxyHooks {
       | { ok: true; status: number; upstreamLatencyMs: number }
       | { ok: false; kind: UpstreamFailureKind; retriable: boolean; error: Error },
   ): void {
+    const gone = !result.ok && (this.res.destroyed || this.req.destroyed);
+    // Every balanced try is reported once: in-flight counts, latency and passive health (not for client aborts).
+    if (this.balance !== null && this.peer !== null) this.balancer!.report(this.peer, gone ? null : result);
     if (result.ok) return;
-    if (this.res.destroyed || this.req.destroyed) {
+    if (gone) {
       // The client went away first: nothing failed upstream and nobody is left to answer.
       this.ctx.logger.debug('client closed the connection', { request_id: this.requestId, tries: this.tries });
       return;
@@ -316,7 +328,9 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
         return;
       }
       const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
-      new Exchange(ctx, req, res, service, up, requestId, startedAt, routed.match.route.preserveHost, null).send();
+      const exchange = new Exchange(ctx, req, res, service, up, requestId, startedAt, routed.match.route.preserveHost, null);
+      exchange.captures = routed.match.captures;
+      exchange.send();
     } catch (err) {
       ctx.logger.error('request failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
       replyPlain(res, req, 500, 'An unexpected error occurred', undefined, requestId, startedAt);
@@ -351,8 +365,9 @@ export function createUpgradeHandler(ctx: ProxyContext, scheme: 'http' | 'https'
       const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
       up.headers.connection = 'Upgrade';
       if (req.headers.upgrade) up.headers.upgrade = req.headers.upgrade;
-      if (service.balancer !== null) {
-        const peer = service.balancer.pick(null);
+      const balancer = service.balancer;
+      const peer = balancer === null ? null : balancer.pick(null, new BalanceRequest(req, routed.match.captures));
+      if (balancer !== null) {
         if (peer === null) {
           reply(503, 'failure to get a peer from the ring-balancer');
           return;
@@ -363,6 +378,7 @@ export function createUpgradeHandler(ctx: ProxyContext, scheme: 'http' | 'https'
       ctx.engine.upgrade(req, socket, head, up, {
         onResponse: () => undefined,
         onDone: (result) => {
+          if (peer !== null) balancer!.report(peer, result);
           if (result.ok) return;
           if (socket.writable) reply(FAILURE_STATUS[result.kind], failureMessage(result.kind));
           else socket.destroy();

@@ -8,6 +8,7 @@ import type { CompiledSnapshot } from '../snapshot/compile.js';
 import { buildUpstream, Exchange, isAnswer, type PluginFlow, type ProxyContext, type ResponsePhases, type Routed } from './handler.js';
 import { writeBuffered } from './engine/client-response.js';
 import { kongJsonBody, sendGenerated } from './kong-response.js';
+import { createBodyLimiter } from '../plugins/request-size-limiting/body-limiter.js';
 
 /** Largest request body a plugin may read into memory (kong.request.get_raw_body). */
 export const MAX_PLUGIN_BODY_BYTES = 8 * 1024 * 1024;
@@ -28,6 +29,8 @@ class PluginResponse implements ResponsePhases {
     const { state } = this;
     state.upstreamStatus = status;
     state.responseStatus = status;
+    // Headers a plugin set before the response existed (kong.response.set_header in access) apply to it.
+    if (state.responseHeaders !== null) Object.assign(headers, state.responseHeaders);
     state.responseHeaders = headers;
     state.responseSource = 'service';
     this.filter('header_filter');
@@ -49,6 +52,7 @@ class PluginResponse implements ResponsePhases {
   }
 
   respond(status: number, message: string, headers?: Record<string, string>): void {
+    if (this.state.res.writableEnded) return; // already answered (e.g. a body limit tripped mid-stream)
     const body = message === '' ? null : Buffer.from(kongJsonBody(message, this.state.requestId));
     const out: OutgoingHttpHeaders = {};
     if (body !== null) out['content-type'] = 'application/json; charset=utf-8';
@@ -65,7 +69,8 @@ class PluginResponse implements ResponsePhases {
   send(status: number, body: Buffer | null, headers: OutgoingHttpHeaders, source: 'exit' | 'error'): void {
     const { state } = this;
     state.responseStatus = status;
-    state.responseHeaders = headers;
+    // Headers set earlier in access stay, under the answer's own (an exit's headers win).
+    state.responseHeaders = state.responseHeaders !== null ? { ...state.responseHeaders, ...headers } : headers;
     state.responseBody = body;
     state.responseSource = source;
     this.filter('header_filter');
@@ -179,6 +184,16 @@ function afterAccess(
     up.body = state.requestBody ?? Buffer.alloc(0);
     up.headers['content-length'] = String(up.body.length);
     delete up.headers['transfer-encoding'];
+  } else if (state.bodyLimit !== null) {
+    // Count the body on its way upstream; past the limit, answer now and drop the upstream request.
+    const { bytes, status, message } = state.bodyLimit;
+    const res = state.res;
+    up.bodyStream = state.req.pipe(
+      createBodyLimiter(bytes, () => {
+        if (res.headersSent) res.destroy();
+        else response.respond(status, message, { Connection: 'close' });
+      }),
+    );
   }
   let balancer = service.balancer;
   if (state.upstreamName !== null) balancer = snap.proxy.balancers.get(state.upstreamName) ?? balancer;

@@ -48,7 +48,8 @@ export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, setti
   out['x-forwarded-path'] = (trusted && first(inHeaders['x-forwarded-path'])) || facts.rawPath;
   const prefix = (trusted && first(inHeaders['x-forwarded-prefix'])) || facts.forwardedPrefix;
   if (prefix) out['x-forwarded-prefix'] = prefix;
-  out['x-real-ip'] = peer;
+  // Kong's realip defaults (real_ip_header X-Real-IP, not recursive): a trusted peer may name the client.
+  out['x-real-ip'] = (trusted && first(inHeaders['x-real-ip'])) || peer;
   const via = `${req.httpVersion} ${SERVER_TOKEN}`;
   if (settings.serverTokens) out.via = inHeaders.via ? `${inHeaders.via}, ${via}` : via;
   else if (inHeaders.via) out.via = inHeaders.via;

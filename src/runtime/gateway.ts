@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAdminServer } from '../admin/server.js';
+import { disposeBalancers } from '../balancer/dispose.js';
 import type { StartOptions } from '../cli/start.js';
 import { formatError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { closeRedisClients } from '../plugins/rate-limiting/redis-counters.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../proxy/engine/types.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
@@ -63,7 +65,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (err instanceof PluginCompileError) throw new ConfigInvalidError([`${opts.conf}: ${err.path}: ${err.message}`]);
     throw err;
   }
-  const cell = new SnapshotCell(initial, (old) => logger.debug('snapshot retired', { generation: old.generation }));
+  const cell = new SnapshotCell(initial, (old) => {
+    // Health checkers that no newer snapshot shares stop probing now.
+    disposeBalancers(old.proxy.balancers);
+    logger.debug('snapshot retired', { generation: old.generation });
+  });
   const settings: ProxySettings = { ...DEFAULT_PROXY_SETTINGS, ...opts.settings };
   const engine = createEngine(opts.engine);
   const stats = createStats();
@@ -115,6 +121,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await admin?.close();
     await loader.close();
     await engine.close();
+    disposeBalancers(initial.proxy.balancers);
     throw err;
   }
 
@@ -154,6 +161,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await Promise.all([proxy!.close(opts.drainTimeoutMs), admin?.close()]);
       await loader.close();
       await engine.close();
+      disposeBalancers(cell.current.proxy.balancers);
+      await closeRedisClients();
     },
   };
 }

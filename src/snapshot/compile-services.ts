@@ -1,48 +1,19 @@
-import { isIP } from 'node:net';
-import { createRoundRobin, type WeightedPeer } from '../balancer/round-robin.js';
+import { hostHeaderFor, parseTarget } from '../balancer/target-address.js';
+import { UpstreamBalancer } from '../balancer/upstream-balancer.js';
 import type { Entities, Service, Target, Upstream } from '../schema/index.js';
 import type { BalancerPlan, ServicePlan } from './proxy-plan.js';
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
-
-/** Kong: the Host header carries the port unless it is the protocol's default (balancer set_host_header). */
-export function hostHeaderFor(host: string, port: number, protocol: string): string {
-  const h = isIP(host) === 6 ? `[${host}]` : host;
-  return DEFAULT_PORTS[protocol] === port ? h : `${h}:${port}`;
-}
-
-/** Kong's target string is host[:port]; a missing port means 8000. IPv6 targets are bracketed. */
-export function parseTarget(target: string): { host: string; port: number } {
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
-  if (bracket) return { host: bracket[1]!, port: bracket[2] ? Number(bracket[2]) : 8000 };
-  const colon = target.lastIndexOf(':');
-  if (colon > 0 && target.indexOf(':') === colon) {
-    return { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
-  }
-  return { host: target, port: 8000 };
-}
+// Kept importable from here: the proxy computes Host headers with the same rule.
+export { hostHeaderFor, parseTarget };
 
 function compileBalancer(upstream: Upstream, targets: readonly Target[]): BalancerPlan {
-  const peers: WeightedPeer[] = targets.map((t) => {
-    const { host, port } = parseTarget(t.target);
-    return Object.freeze({
-      host,
-      port,
-      weight: t.weight,
-      hostHeaderHttp: hostHeaderFor(host, port, 'http'),
-      hostHeaderHttps: hostHeaderFor(host, port, 'https'),
-    });
-  });
-  const rr = createRoundRobin(peers);
-  return Object.freeze({
-    upstreamId: upstream.id,
-    name: upstream.name,
-    hostHeader: upstream.host_header ?? null,
-    pick: rr.pick,
-  });
+  return new UpstreamBalancer(upstream, targets);
 }
 
-/** One balancer per Upstream entity, keyed by name (Kong: services whose host is that name share it). */
+/**
+ * One balancer per Upstream entity, keyed by name (Kong: services whose host is that name share it). Each
+ * holds a shared health checker until disposed (src/balancer/dispose.ts disposeBalancers, on retire).
+ */
 export function compileBalancers(entities: Entities): Map<string, BalancerPlan> {
   const targetsByUpstream = new Map<string, Target[]>();
   for (const t of entities.targets) {

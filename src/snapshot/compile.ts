@@ -1,5 +1,6 @@
 import { buildAdminViews } from '../admin/views.js';
 import type { LoadedConfig } from '../config/types.js';
+import { upstreamHealthReport } from '../balancer/upstream-health.js';
 import { buildLinearRouter, buildRouter } from '../router/index.js';
 import type { Consumer, Route } from '../schema/index.js';
 import type { Logger } from '../log/logger.js';
@@ -64,6 +65,7 @@ export function compileSnapshot(
     entities,
     admin: buildAdminViews(entities),
     proxy,
+    upstreamHealth: (id: string) => upstreamHealthReport(balancers, id),
     explain: (req: ExplainRequest) => explainRequest((linear ??= buildLinearRouter(routes)), router, req),
   };
   // The router and balancers keep private state in closures; freezing the objects that hold them is what

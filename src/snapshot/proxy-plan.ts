@@ -1,6 +1,8 @@
 import type { RouteLike, Router } from '../router/types.js';
 import type { PluginChain } from '../plugins/chain.js';
 import type { Consumer } from '../schema/index.js';
+import type { BalanceRequest } from '../balancer/balance-request.js';
+import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 
 /** A service as the proxy path needs it: every value derived from config computed once at load time. */
 export interface ServicePlan {
@@ -31,12 +33,27 @@ export interface PeerAddress {
   readonly hostHeaderHttps: string;
 }
 
+/** How a try on a peer ended, for least-connections, latency and passive health (null: the client left). */
+export type PeerOutcome =
+  | { readonly ok: true; readonly status: number; readonly upstreamLatencyMs: number }
+  | { readonly ok: false; readonly kind: 'connect' | 'reset' | 'tls' | 'timeout' };
+
 /** Picks a target for a try; null when no target can take traffic (Kong answers 503). */
 export interface BalancerPlan {
   readonly upstreamId: string;
   readonly name: string;
   readonly hostHeader: string | null;
-  pick(previous: PeerAddress | null): PeerAddress | null;
+  /**
+   * A peer for the next try. `request` carries the hash inputs and the targets tried so far (one object per
+   * proxied request, reused across its retries); without it `previous` is the only target avoided.
+   */
+  pick(previous: PeerAddress | null, request?: BalanceRequest | null): PeerAddress | null;
+  /** Must follow every successful pick exactly once, when that try is over. */
+  report(peer: PeerAddress, outcome: PeerOutcome | null): void;
+  /** Per-target health (Admin API `/upstreams/{u}/health`). */
+  health(): UpstreamHealthReport;
+  /** Releases shared health checkers; called when the snapshot is retired. */
+  dispose(): void;
 }
 
 /** A route with everything the request path needs resolved: service, redirects, plugin chain. */

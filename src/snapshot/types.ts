@@ -1,4 +1,5 @@
 import type { AdminViews } from '../admin/views.js';
+import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { Entities } from '../schema/index.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Snapshot {
    * why (per-attribute comparisons), plugins in run order, upstream URL. Shape owned by src/snapshot/explain.ts.
    */
   explain(req: ExplainRequest): unknown;
+  /** Live health of an upstream's targets (Admin API `/upstreams/{u}/health`). */
+  upstreamHealth(upstreamId: string): UpstreamHealthReport | null;
 }
 
 export interface ExplainRequest {

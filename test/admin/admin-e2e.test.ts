@@ -83,3 +83,32 @@ t.test('admin token', async (t) => {
   t.equal((await request(gw.adminPort, '/status', { headers: { authorization: 'Bearer s3cret' } })).status, 200);
   t.notOk(JSON.stringify(gw.logs).includes('s3cret'), 'the token is never logged');
 });
+
+t.test('upstream health reports what the balancer sees', async (t) => {
+  const { startUpstream, closedPort } = await import('../helpers/upstream.js');
+  const up = await startUpstream('live');
+  t.teardown(() => up.close());
+  const dead = await closedPort();
+  const gw = await startTestGateway(`_format_version: "3.0"
+upstreams:
+  - name: pool
+    healthchecks:
+      passive:
+        unhealthy: { tcp_failures: 1 }
+    targets:
+      - target: "127.0.0.1:${up.port}"
+      - target: "127.0.0.1:${dead}"
+services:
+  - name: pooled
+    host: pool
+    routes: [{ name: pooled, paths: [/pool] }]
+`);
+  t.teardown(() => gw.close());
+  for (let i = 0; i < 4; i++) t.equal((await request(gw.port, '/pool')).status, 200, 'retries reach the live target');
+  const health = (await request(gw.adminPort, '/upstreams/pool/health')).json<{ data: { target: string; health: string }[] }>();
+  const byTarget = Object.fromEntries(health.data.map((d) => [d.target, d.health]));
+  t.equal(byTarget[`127.0.0.1:${up.port}`], 'HEALTHY');
+  t.equal(byTarget[`127.0.0.1:${dead}`], 'UNHEALTHY', 'passively ejected target shows UNHEALTHY');
+  const summary = (await request(gw.adminPort, '/upstreams/pool/health?balancer_health=1')).json<{ data: { balancer_health: string } }>();
+  t.equal(summary.data.balancer_health, 'HEALTHY');
+});

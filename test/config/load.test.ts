@@ -245,6 +245,11 @@ const errorCases: ErrorCase[] = [
     want: [{ path: 'upstreams[0].targets[0].target', message: "Invalid target ('a b:80'); not a valid hostname or ip address" }],
   },
   {
+    name: 'duplicate targets in one upstream (default port counts)',
+    yaml: '_format_version: "3.0"\nupstreams:\n  - name: up\n    targets:\n      - target: 10.0.0.1\n      - target: "10.0.0.1:8000"\n',
+    want: [{ path: 'upstreams[0].targets[1].target', message: "target '10.0.0.1:8000' is already declared for this upstream (as '10.0.0.1')" }],
+  },
+  {
     name: 'top-level target needs an upstream',
     yaml: '_format_version: "3.0"\ntargets:\n  - target: 10.0.0.1\n',
     want: [{ path: 'targets[0].upstream', message: 'required field missing' }],

@@ -139,6 +139,7 @@ export class HttpProxyEngine implements ProxyEngine {
     }
     // http-proxy pipes `buffer` into the upstream request; this stand-in writes the whole body at once.
     if (body != null) options.buffer = { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
+    else if (up.bodyStream !== undefined) options.buffer = up.bodyStream;
     const servername = https && t?.servername && isIP(t.servername) === 0 ? t.servername : undefined;
 
     // http-proxy copies the client's headers synchronously inside web(); show it the final upstream ones.

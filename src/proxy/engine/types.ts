@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 /** How an upstream exchange failed; the caller maps it to Kong's status (timeout → 504, the rest → 502). */
 export type UpstreamFailureKind = 'connect' | 'reset' | 'tls' | 'timeout';
@@ -36,6 +36,8 @@ export interface UpstreamRequest {
   tls?: UpstreamTls | undefined;
   /** A buffered request body (a plugin read it) sent instead of streaming the client request. */
   body?: Buffer | null | undefined;
+  /** The client body through a plugin's filter (kong.request.limit_body), streamed instead of the raw request. */
+  bodyStream?: Readable | undefined;
   /** Read the whole upstream body, then hand it to hooks.onBody (response-phase plugins need it). */
   bufferResponse?: boolean | undefined;
 }

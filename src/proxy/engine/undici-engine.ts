@@ -105,7 +105,7 @@ export class UndiciEngine implements ProxyEngine {
       path: up.path,
       method: up.method as Dispatcher.HttpMethod,
       headers: requestHeaderList(up.headers),
-      body: up.body != null ? up.body : hasRequestBody(req.headers) ? req : null,
+      body: up.body != null ? up.body : hasRequestBody(req.headers) ? (up.bodyStream ?? req) : null,
       // Kong's read_timeout: the wait for the response head and between body reads.
       headersTimeout: up.readTimeout,
       bodyTimeout: up.readTimeout,

@@ -1,0 +1,91 @@
+/**
+ * Per-target health in the shape of Kong's `GET /upstreams/{u}/health` (Kong: db/dao/targets.lua,
+ * runloop/balancer/healthcheckers.lua). The Admin API merges each entry with its target row.
+ */
+import { isIP } from 'node:net';
+import type { BalancerPlan } from '../snapshot/proxy-plan.js';
+import { cachedAnswer } from './dns-cache.js';
+import { isAvailable } from './health-state.js';
+import type { HealthChecker } from './health-checker.js';
+
+export type TargetHealthState = 'HEALTHY' | 'UNHEALTHY' | 'HEALTHCHECKS_OFF' | 'DNS_ERROR';
+type AddressHealth = 'HEALTHY' | 'UNHEALTHY' | 'HEALTHCHECKS_OFF';
+
+export interface WeightSummary {
+  readonly total: number;
+  readonly available: number;
+  readonly unavailable: number;
+}
+
+export interface TargetHealthData {
+  readonly host: string;
+  readonly port: number;
+  readonly dns: 'A' | 'AAAA';
+  readonly nodeWeight: number;
+  readonly weight: WeightSummary;
+  readonly addresses: readonly { readonly ip: string; readonly port: number; readonly weight: number; readonly health: AddressHealth }[];
+}
+
+export interface TargetHealthReport {
+  /** The target string as written in the config (matches the target row's `target`). */
+  readonly target: string;
+  readonly health: TargetHealthState;
+  readonly data: TargetHealthData;
+}
+
+export interface UpstreamHealthReport {
+  readonly id: string;
+  /** HEALTHCHECKS_OFF when neither active nor passive checks are configured. */
+  readonly health: 'HEALTHY' | 'UNHEALTHY' | 'HEALTHCHECKS_OFF';
+  /** Whether the upstream takes traffic (threshold applied). */
+  readonly balancerHealth: 'HEALTHY' | 'UNHEALTHY';
+  readonly weight: WeightSummary;
+  /** Targets with weight > 0 (Kong keeps weight-0 targets out of the balancer), in config order. */
+  readonly targets: readonly TargetHealthReport[];
+}
+
+export function buildHealthReport(id: string, checker: HealthChecker): UpstreamHealthReport {
+  const targets: TargetHealthReport[] = [];
+  for (const t of checker.targets.values()) {
+    const answer = cachedAnswer(t.host);
+    const up = isAvailable(t.health);
+    const health: AddressHealth = !checker.enabled ? 'HEALTHCHECKS_OFF' : up ? 'HEALTHY' : 'UNHEALTHY';
+    const failed = answer !== null && answer.addresses.length === 0 && answer.error !== null;
+    const ips = answer !== null && answer.addresses.length > 0 ? answer.addresses : [t.host];
+    const total = failed ? 0 : t.weight * ips.length;
+    const available = health === 'UNHEALTHY' ? 0 : total;
+    targets.push({
+      target: t.target,
+      health: failed ? 'DNS_ERROR' : health,
+      data: {
+        host: t.host,
+        port: t.port,
+        dns: answer?.type ?? (isIP(t.host) === 6 ? 'AAAA' : 'A'),
+        nodeWeight: t.weight,
+        weight: { total, available, unavailable: total - available },
+        addresses: failed ? [] : ips.map((ip) => ({ ip, port: t.port, weight: t.weight, health })),
+      },
+    });
+  }
+  const { total, available } = checker.weights();
+  const balancerHealth = checker.isTakingTraffic() ? 'HEALTHY' : 'UNHEALTHY';
+  return {
+    id,
+    health: checker.enabled ? balancerHealth : 'HEALTHCHECKS_OFF',
+    balancerHealth,
+    weight: { total, available, unavailable: total - available },
+    targets,
+  };
+}
+
+/**
+ * For the Admin API: the health of the upstream with this id in a snapshot's balancers
+ * (`snapshot.proxy.balancers`), or null when the snapshot has no such upstream.
+ */
+export function upstreamHealthReport(
+  balancers: ReadonlyMap<string, BalancerPlan>,
+  upstreamId: string,
+): UpstreamHealthReport | null {
+  for (const b of balancers.values()) if (b.upstreamId === upstreamId) return b.health();
+  return null;
+}

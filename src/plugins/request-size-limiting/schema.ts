@@ -1,0 +1,19 @@
+import { Type } from '@sinclair/typebox';
+import { enumOf } from '../../schema/typedefs.js';
+import type { PluginSchemaInfo } from '../types.js';
+
+/** kong/plugins/request-size-limiting/schema.lua. */
+export const schema: PluginSchemaInfo = {
+  name: 'request-size-limiting',
+  version: '3.10.0',
+  priority: 951,
+  protocols: ['http', 'https'],
+  config: Type.Object(
+    {
+      allowed_payload_size: Type.Optional(Type.Integer({ default: 128 })),
+      size_unit: Type.Optional(enumOf(['megabytes', 'kilobytes', 'bytes'], { default: 'megabytes' })),
+      require_content_length: Type.Optional(Type.Boolean({ default: false })),
+    },
+    { additionalProperties: false, default: {} },
+  ),
+};

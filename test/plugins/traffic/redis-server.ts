@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { closedPort } from '../../helpers/upstream.js';
+
+export interface RedisServer {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+const BIN = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p)) ?? 'redis-server';
+
+/** Starts a throwaway redis-server on 127.0.0.1 (no persistence); resolves null with the reason if it cannot. */
+export async function startRedis(): Promise<RedisServer | string> {
+  const port = await closedPort();
+  let proc: ChildProcess;
+  try {
+    proc = spawn(BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+  } catch (err) {
+    return `cannot start redis-server: ${(err as Error).message}`;
+  }
+  const exited = new Promise<string>((r) => {
+    proc.once('error', (err) => r(`cannot start redis-server: ${err.message}`));
+    proc.once('exit', (code) => r(`redis-server exited with code ${code}`));
+  });
+  const stop = () =>
+    new Promise<void>((r) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return r();
+      proc.once('exit', () => r());
+      proc.kill('SIGTERM');
+    });
+  // Bounded wait for the port to answer PING.
+  for (let i = 0; i < 50; i++) {
+    const why = await Promise.race([exited, ping(port).then((ok) => (ok ? 'up' : null))]);
+    if (why === 'up') return { port, stop };
+    if (why !== null) return why;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  return 'redis-server did not answer within 5 s';
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.setTimeout(500);
+    s.once('connect', () => s.write('PING\r\n'));
+    s.once('data', (d) => {
+      s.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
