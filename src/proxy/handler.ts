@@ -129,7 +129,8 @@ export class Exchange implements ProxyHooks {
       | { ok: true; status: number; upstreamLatencyMs: number }
       | { ok: false; kind: UpstreamFailureKind; retriable: boolean; error: Error },
   ): void {
-    const gone = !result.ok && (this.res.destroyed || this.req.destroyed);
+    // (req.destroyed alone means nothing: Node destroys a request once its body has been read.)
+    const gone = !result.ok && (this.res.destroyed || this.req.socket.destroyed);
     // Every balanced try is reported once: in-flight counts, latency and passive health (not for client aborts).
     if (this.balance !== null && this.peer !== null) this.balancer!.report(this.peer, gone ? null : result);
     if (result.ok) return;

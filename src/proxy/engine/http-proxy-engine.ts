@@ -140,6 +140,9 @@ export class HttpProxyEngine implements ProxyEngine {
     // http-proxy pipes `buffer` into the upstream request; this stand-in writes the whole body at once.
     if (body != null) options.buffer = { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
     else if (up.bodyStream !== undefined) options.buffer = up.bodyStream;
+    // A retry after the client request was already read to its end (a bodiless GET, say): piping the ended
+    // stream would never end the new upstream request, so end it directly.
+    else if (req.readableEnded) options.buffer = { pipe: (dest: ClientRequest) => dest.end() } as unknown as Stream;
     const servername = https && t?.servername && isIP(t.servername) === 0 ? t.servername : undefined;
 
     // http-proxy copies the client's headers synchronously inside web(); show it the final upstream ones.
