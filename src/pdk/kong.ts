@@ -41,7 +41,8 @@ export function createPdk(state: RequestState, env: PdkEnvironment) {
   const { req, res } = state;
   const logFields = () => ({ plugin: state.currentPlugin?.name, request_id: state.requestId });
   const upstreamHeaders = (): OutgoingHttpHeaders => {
-    if (state.upstream === null) throw new Error('no upstream request in this phase');
+    // Before routing (rewrite) there is no upstream request yet: changes wait and apply once it exists.
+    if (state.upstream === null) return (state.pendingUpstreamHeaders ??= {});
     return state.upstream.headers;
   };
   const responseHeaders = (): IncomingHttpHeaders | OutgoingHttpHeaders => {

@@ -39,6 +39,8 @@ export class RequestState {
   responseStatus = 0;
   responseHeaders: IncomingHttpHeaders | OutgoingHttpHeaders | null = null;
   responseBody: Buffer | null = null;
+  /** Upstream header changes made before the upstream request existed (rewrite phase). */
+  pendingUpstreamHeaders: OutgoingHttpHeaders | null = null;
   responseSource: 'service' | 'exit' | 'error' | null = null;
   upstreamStatus: number | null = null;
   upstreamLatencyMs: number | null = null;

@@ -33,6 +33,8 @@ export interface PluginChain {
   /** Any instance in the chain buffers the response body (buffered proxying for this route). */
   readonly buffersResponse: boolean;
   readonly hasConsumerScoped: boolean;
+  /** Some instance has a rewrite handler (Kong runs rewrite for global plugins, before routing). */
+  readonly hasRewrite: boolean;
 }
 
 const NO_SLOTS: readonly PluginSlot[] = Object.freeze([]);
@@ -41,6 +43,7 @@ export const EMPTY_CHAIN: PluginChain = Object.freeze({
   accessSlots: NO_SLOTS,
   buffersResponse: false,
   hasConsumerScoped: false,
+  hasRewrite: false,
 });
 
 /** A consumer's consumer groups (Kong Enterprise), by consumer id. */
@@ -190,7 +193,8 @@ export function buildChain(
   }
   slots.sort(runOrder);
   const accessSlots = dynamicAccessOrder(slots);
-  return Object.freeze({ slots: Object.freeze(slots), accessSlots, buffersResponse, hasConsumerScoped });
+  const hasRewrite = slots.some((s) => s.base?.handlers.rewrite !== undefined);
+  return Object.freeze({ slots: Object.freeze(slots), accessSlots, buffersResponse, hasConsumerScoped, hasRewrite });
 }
 
 /**

@@ -1,11 +1,20 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { createPdk, type Pdk, type PdkEnvironment } from '../pdk/kong.js';
 import { RequestState } from '../pdk/state.js';
 import { type PluginInstance, runOrder } from '../plugins/chain.js';
 import { PluginError, runCollecting, runLogPhase, runResponsePhase } from '../plugins/runner.js';
 import { hostHeaderFor } from '../snapshot/compile-services.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
-import { buildUpstream, Exchange, isAnswer, type PluginFlow, type ProxyContext, type ResponsePhases, type Routed } from './handler.js';
+import {
+  buildUpstream,
+  Exchange,
+  isAnswer,
+  type PluginFlow,
+  type ProxyContext,
+  type ResponsePhases,
+  type Routed,
+  type RoutingAnswer,
+} from './handler.js';
 import { writeBuffered } from './engine/client-response.js';
 import { kongJsonBody, sendGenerated } from './kong-response.js';
 import { createBodyLimiter } from '../plugins/request-size-limiting/body-limiter.js';
@@ -125,6 +134,46 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
     }
   });
 
+  // Kong: rewrite runs before routing, for global plugins only; it may answer the request itself.
+  const global = snap.proxy.globalPlugins;
+  if (global.hasRewrite) {
+    const rewriteFailed = (err: unknown) => {
+      ctx.logger.error('plugin failed', { error: (err as Error).message, phase: 'rewrite', request_id: requestId });
+      for (const slot of global.slots) if (slot.base) collected.push(slot.base);
+      response.respond(500, 'An unexpected error occurred');
+    };
+    let pending: void | Promise<void>;
+    try {
+      pending = runCollecting('rewrite', global, state, kong, null);
+    } catch (err) {
+      return rewriteFailed(err);
+    }
+    const next = () => {
+      if (state.exit !== null) {
+        for (const slot of global.slots) if (slot.base) collected.push(slot.base);
+        return response.exit();
+      }
+      afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response);
+    };
+    if (pending !== undefined) pending.then(next, rewriteFailed);
+    else next();
+    return;
+  }
+  afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response);
+};
+
+function afterRewrite(
+  ctx: ProxyContext,
+  snap: CompiledSnapshot,
+  req: IncomingMessage,
+  routed: Routed | RoutingAnswer,
+  scheme: 'http' | 'https',
+  requestId: string,
+  state: RequestState,
+  kong: Pdk,
+  collected: PluginInstance[],
+  response: PluginResponse,
+): void {
   if (isAnswer(routed)) {
     // Kong: a request that matched no route sees only global plugins, and only their response phases.
     for (const slot of snap.proxy.globalPlugins.slots) if (slot.base) collected.push(slot.base);
@@ -137,7 +186,10 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
   state.route = routePlan;
   state.service = routePlan.service;
   state.captures = match.captures;
-  if (routePlan.service !== null) state.upstream = buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId);
+  if (routePlan.service !== null) {
+    state.upstream = buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId);
+    if (state.pendingUpstreamHeaders !== null) Object.assign(state.upstream.headers, state.pendingUpstreamHeaders);
+  }
 
   const onError = (err: unknown) => {
     const e = err as Error & { status?: number };
@@ -159,7 +211,7 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
     return;
   }
   afterAccess(ctx, snap, routed, state, response);
-};
+}
 
 function afterAccess(
   ctx: ProxyContext,

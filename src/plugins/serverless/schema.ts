@@ -1,7 +1,20 @@
 import { type TObject, Type } from '@sinclair/typebox';
 import { compileServerless, ServerlessSyntaxError } from './compile.js';
 
-export const SERVERLESS_PHASES = ['certificate', 'rewrite', 'access', 'header_filter', 'body_filter', 'log'] as const;
+export const SERVERLESS_PHASES = [
+  'certificate',
+  'rewrite',
+  'access',
+  'header_filter',
+  'body_filter',
+  'log',
+  // Kong Enterprise WebSocket phases: accepted and syntax-checked; sluice tunnels WebSocket frames without
+  // running plugins on them, so these functions never run (documented).
+  'ws_handshake',
+  'ws_client_frame',
+  'ws_upstream_frame',
+  'ws_close',
+] as const;
 
 /** pre-function and post-function share one config: a list of function sources per phase. */
 export function serverlessConfig(): TObject {
