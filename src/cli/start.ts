@@ -3,6 +3,9 @@ import { type Command, Option } from 'commander';
 export interface StartOptions {
   conf: string;
   proxyListen: string;
+  proxySslListen: string;
+  sslCert?: string;
+  sslCertKey?: string;
   adminListen: string;
   watch: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -24,6 +27,17 @@ export function registerStart(program: Command): void {
     .addOption(
       new Option('--proxy-listen <addr>', 'proxy listen address').env('SLUICE_PROXY_LISTEN').default('0.0.0.0:8000'),
     )
+    .addOption(
+      new Option('--proxy-ssl-listen <addr>', "TLS proxy listen address (Kong uses 0.0.0.0:8443), or 'off'")
+        .env('SLUICE_PROXY_SSL_LISTEN')
+        .default('off'),
+    )
+    .addOption(
+      new Option('--ssl-cert <file>', 'default TLS certificate (PEM) when no SNI matches; self-signed if omitted').env(
+        'SLUICE_SSL_CERT',
+      ),
+    )
+    .addOption(new Option('--ssl-cert-key <file>', 'private key (PEM) of --ssl-cert').env('SLUICE_SSL_CERT_KEY'))
     .addOption(
       new Option('--admin-listen <addr>', "Admin API listen address, or 'off'")
         .env('SLUICE_ADMIN_LISTEN')

@@ -270,8 +270,17 @@ export function buildUpstream(
     writeTimeout: service.writeTimeout,
     readTimeout: service.readTimeout,
   };
-  if (service.protocol === 'https') {
-    up.tls = { servername: service.host, rejectUnauthorized: service.tlsVerify };
+  const tls = service.tls;
+  if (tls !== null) {
+    // A fresh object per request: kong.service.set_tls_* edit it; the plan's PEM strings are shared, not copied.
+    up.tls = { rejectUnauthorized: tls.rejectUnauthorized };
+    if (tls.servername !== undefined) up.tls.servername = tls.servername;
+    if (tls.verifyDepth !== undefined) up.tls.verifyDepth = tls.verifyDepth;
+    if (tls.ca !== undefined) up.tls.ca = tls.ca as string[];
+    if (tls.cert !== undefined && tls.key !== undefined) {
+      up.tls.cert = tls.cert;
+      up.tls.key = tls.key;
+    }
   }
   return up;
 }

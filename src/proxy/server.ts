@@ -1,5 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSniCallback, type ServerTlsOptions } from '../tls/sni-callback.js';
 import { createProxyHandler, createUpgradeHandler, type ProxyContext } from './handler.js';
 import { runWithPlugins } from './plugin-flow.js';
 
@@ -41,19 +43,42 @@ export function parseListen(spec: string): { host: string; port: number } {
   throw new Error(`invalid listen address '${spec}': expected host:port, e.g. 0.0.0.0:8000`);
 }
 
+/**
+ * A proxy listener: plain http, or https when `tls` is given (Kong's proxy_listen … ssl). Both serve the same
+ * handler; only the scheme differs, which decides https-only redirects, `snis` matching and X-Forwarded-Proto.
+ * HTTP/1.1 only on TLS: both engines speak HTTP/1.1 upstream and the handler works on node:http's req/res, so
+ * ALPN h2 would need a second request path (node:http2 compat objects) rather than a flag.
+ */
 export async function listenProxy(
   ctx: ProxyContext,
   listen: { host: string; port: number },
   stats: ServerStats,
+  tls?: ServerTlsOptions,
 ): Promise<Listener> {
-  const onRequest = createProxyHandler(ctx, 'http', runWithPlugins);
-  const server = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  const scheme = tls ? 'https' : 'http';
+  const onRequest = createProxyHandler(ctx, scheme, runWithPlugins);
+  const handler: Parameters<typeof createServer>[1] = (req, res) => {
     stats.total_requests++;
     stats.connections_writing++;
     res.once('close', () => stats.connections_writing--);
     onRequest(req, res);
-  });
-  server.on('upgrade', createUpgradeHandler(ctx, 'http'));
+  };
+  const httpOptions: ServerOptions = { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const server: Server = tls
+    ? (createHttpsServer(
+        {
+          ...httpOptions,
+          // Used as is when the client sends no SNI; SNICallback picks per name otherwise.
+          cert: tls.defaultCertificate.cert,
+          key: tls.defaultCertificate.key,
+          SNICallback: createSniCallback(tls),
+        },
+        handler,
+      ) as unknown as Server)
+    : createServer(httpOptions, handler);
+  server.on('upgrade', createUpgradeHandler(ctx, scheme));
+  // A failed handshake (unknown CA on the client side, plain http on the TLS port) only closes that socket.
+  if (tls) server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     stats.connections_accepted++;

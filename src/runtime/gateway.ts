@@ -13,6 +13,7 @@ import { createStats, type Listener, listenProxy, parseListen } from '../proxy/s
 import { DEFAULT_PROXY_SETTINGS, parseHeaders, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
 import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
 import { PluginCompileError } from '../snapshot/compile-plugins.js';
+import { loadDefaultCertificate } from '../tls/default-certificate.js';
 import { createConfigLoader } from './load-worker.js';
 import { createReloader, entityCounts, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
@@ -23,6 +24,11 @@ export const VERSION = '0.1.0';
 export interface GatewayOptions {
   conf: string;
   proxyListen: string;
+  /** TLS proxy listener (Kong's `proxy_listen … ssl`); undefined or 'off' disables it. */
+  proxySslListen?: string | undefined;
+  /** Default certificate files (Kong's ssl_cert/ssl_cert_key); a self-signed one is generated without them. */
+  sslCert?: string | undefined;
+  sslCertKey?: string | undefined;
   adminListen: string; // 'off' disables the Admin API
   adminSocket?: string | undefined;
   adminToken?: string | undefined;
@@ -39,6 +45,7 @@ export interface GatewayOptions {
 export interface Gateway {
   readonly cell: SnapshotCell;
   readonly proxyAddress: { host: string; port: number };
+  readonly proxySslAddress: { host: string; port: number } | null;
   readonly adminAddress: { host: string; port: number } | null;
   readonly engine: ProxyEngine;
   reload(): Promise<ReloadOutcome>;
@@ -80,11 +87,26 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const reloader = createReloader(opts.conf, cell, loader, logger);
 
   let proxy: Listener | null = null;
+  let proxySsl: Listener | null = null;
   let admin: ReturnType<typeof createAdminServer> | null = null;
   let adminAddress: { host: string; port: number } | null = null;
   let watcher: FileWatcher | null = null;
   try {
     proxy = await listenProxy(ctx, parseListen(opts.proxyListen), stats);
+    if (opts.proxySslListen && opts.proxySslListen !== 'off') {
+      const defaultCertificate = await loadDefaultCertificate(opts.sslCert, opts.sslCertKey);
+      if (defaultCertificate.generated) {
+        logger.info('no --ssl-cert given: the TLS listener serves a self-signed default certificate generated at start (CN=localhost)');
+      } else if (defaultCertificate.keyType !== 'rsa') {
+        logger.warn('the default certificate is not RSA: ECDSA-capable clients may get it instead of an RSA certificate chosen by SNI', {
+          key_type: defaultCertificate.keyType,
+        });
+      }
+      proxySsl = await listenProxy(ctx, parseListen(opts.proxySslListen), stats, {
+        defaultCertificate,
+        certificates: () => cell.current.tls,
+      });
+    }
     if (opts.adminListen !== 'off' || opts.adminSocket) {
       const server = createAdminServer({
         current: () => cell.current,
@@ -99,6 +121,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         configuration: {
           conf: opts.conf,
           proxy_listen: opts.proxyListen,
+          proxy_ssl_listen: opts.proxySslListen ?? 'off',
           admin_listen: opts.adminListen,
           engine: opts.engine,
           watch: opts.watch,
@@ -118,6 +141,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   } catch (err) {
     await proxy?.close(0);
+    await proxySsl?.close(0);
     await admin?.close();
     await loader.close();
     await engine.close();
@@ -138,8 +162,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
 
   const address = proxy.address();
+  const sslAddress = proxySsl?.address() ?? null;
   logger.info('sluice started', {
     proxy: `${address.address}:${address.port}`,
+    proxy_ssl: sslAddress ? `${sslAddress.address}:${sslAddress.port}` : 'off',
     admin: adminAddress ? `${adminAddress.host}:${adminAddress.port}` : 'off',
     engine: engine.name,
     hash: initial.hash,
@@ -150,6 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   return {
     cell,
     proxyAddress: { host: address.address, port: address.port },
+    proxySslAddress: sslAddress ? { host: sslAddress.address, port: sslAddress.port } : null,
     adminAddress,
     engine,
     watching: watcher?.ready ?? Promise.resolve(),
@@ -158,7 +185,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       if (closed) return;
       closed = true;
       await watcher?.close();
-      await Promise.all([proxy!.close(opts.drainTimeoutMs), admin?.close()]);
+      await Promise.all([proxy!.close(opts.drainTimeoutMs), proxySsl?.close(opts.drainTimeoutMs), admin?.close()]);
       await loader.close();
       await engine.close();
       disposeBalancers(cell.current.proxy.balancers);
@@ -182,6 +209,9 @@ export async function runGateway(o: StartOptions): Promise<number> {
     gw = await startGateway({
       conf: o.conf,
       proxyListen: o.proxyListen,
+      proxySslListen: o.proxySslListen,
+      sslCert: o.sslCert,
+      sslCertKey: o.sslCertKey,
       adminListen: o.adminListen,
       adminSocket: o.adminSocket,
       adminToken: o.adminToken,

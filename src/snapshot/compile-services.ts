@@ -1,6 +1,7 @@
 import { hostHeaderFor, parseTarget } from '../balancer/target-address.js';
 import { UpstreamBalancer } from '../balancer/upstream-balancer.js';
 import type { Entities, Service, Target, Upstream } from '../schema/index.js';
+import { compileUpstreamTls, indexTlsEntities, type TlsEntities } from '../tls/upstream-tls.js';
 import type { BalancerPlan, ServicePlan } from './proxy-plan.js';
 
 // Kept importable from here: the proxy computes Host headers with the same rule.
@@ -32,11 +33,12 @@ export function compileServices(
   balancers: ReadonlyMap<string, BalancerPlan>,
 ): Map<string, ServicePlan> {
   const plans = new Map<string, ServicePlan>();
-  for (const s of entities.services) plans.set(s.id, compileService(s, balancers));
+  const tls = indexTlsEntities(entities.certificates, entities.ca_certificates);
+  for (const s of entities.services) plans.set(s.id, compileService(s, balancers, tls));
   return plans;
 }
 
-function compileService(s: Service, balancers: ReadonlyMap<string, BalancerPlan>): ServicePlan {
+function compileService(s: Service, balancers: ReadonlyMap<string, BalancerPlan>, tls: TlsEntities): ServicePlan {
   const protocol = s.protocol === 'https' || s.protocol === 'grpcs' ? 'https' : 'http';
   const balancer = balancers.get(s.host) ?? null;
   return Object.freeze({
@@ -52,8 +54,7 @@ function compileService(s: Service, balancers: ReadonlyMap<string, BalancerPlan>
     writeTimeout: s.write_timeout,
     readTimeout: s.read_timeout,
     hostHeader: hostHeaderFor(s.host, s.port, s.protocol),
-    // Kong: tls_verify null falls back to proxy_ssl_verify, which is off by default.
-    tlsVerify: s.tls_verify === true,
+    tls: compileUpstreamTls(s, tls),
     balancer,
   });
 }

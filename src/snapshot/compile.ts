@@ -8,12 +8,15 @@ import type { PluginChain } from '../plugins/chain.js';
 import { compilePlugins } from './compile-plugins.js';
 import { compileBalancers, compileServices } from './compile-services.js';
 import { deepFreeze } from '../util/deep-freeze.js';
+import { type CertificateSet, compileCertificateSet } from '../tls/certificate-set.js';
 import { explainRequest } from './explain.js';
 import type { ProxyPlan, RoutePlan, ServicePlan } from './proxy-plan.js';
 import type { ExplainRequest, Snapshot } from './types.js';
 
 export interface CompiledSnapshot extends Snapshot {
   readonly proxy: ProxyPlan;
+  /** Server certificates by SNI for the TLS listener; handshakes read the current snapshot's set. */
+  readonly tls: CertificateSet;
 }
 
 const HTTP_PROTOCOLS = new Set(['http', 'https', 'grpc', 'grpcs']);
@@ -65,6 +68,7 @@ export function compileSnapshot(
     entities,
     admin: buildAdminViews(entities),
     proxy,
+    tls: compileCertificateSet(entities),
     upstreamHealth: (id: string) => upstreamHealthReport(balancers, id),
     explain: (req: ExplainRequest) => explainRequest((linear ??= buildLinearRouter(routes)), router, req),
   };

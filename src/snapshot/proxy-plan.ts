@@ -3,6 +3,7 @@ import type { PluginChain } from '../plugins/chain.js';
 import type { Consumer } from '../schema/index.js';
 import type { BalanceRequest } from '../balancer/balance-request.js';
 import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
+import type { UpstreamTlsPlan } from '../tls/upstream-tls.js';
 
 /** A service as the proxy path needs it: every value derived from config computed once at load time. */
 export interface ServicePlan {
@@ -21,7 +22,8 @@ export interface ServicePlan {
   readonly readTimeout: number;
   /** Host header sent upstream unless the route preserves the client's (Kong: port omitted when default). */
   readonly hostHeader: string;
-  readonly tlsVerify: boolean;
+  /** https services: verification, trust store, client certificate and SNI (src/tls/upstream-tls.ts). */
+  readonly tls: UpstreamTlsPlan | null;
   readonly balancer: BalancerPlan | null;
 }
 

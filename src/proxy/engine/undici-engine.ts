@@ -57,13 +57,32 @@ class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
   }
 }
 
+// Pools are keyed by TLS material; PEM strings and CA lists come from the compiled service plan (or a PDK
+// call), so short ids by identity avoid hashing kilobytes of PEM on every request.
+const pemIds = new Map<string, number>();
+const listIds = new WeakMap<readonly string[], number>();
+let nextId = 1;
+
+function pemId(pem: string | undefined): number {
+  if (pem === undefined) return 0;
+  let id = pemIds.get(pem);
+  if (id === undefined) pemIds.set(pem, (id = nextId++));
+  return id;
+}
+
+function listId(list: readonly string[] | undefined): number {
+  if (list === undefined) return 0;
+  let id = listIds.get(list);
+  if (id === undefined) listIds.set(list, (id = nextId++));
+  return id;
+}
+
 function tlsKey(up: UpstreamRequest): string {
   const t = up.tls;
   if (up.protocol === 'http' || t === undefined) return `${up.protocol}|${up.connectTimeout}`;
   let key = `https|${up.connectTimeout}|${t.rejectUnauthorized ? 1 : 0}`;
-  // Rare (kong.service.set_tls_*): long PEM keys only when a plugin set them.
   if (t.ca !== undefined || t.cert !== undefined || t.key !== undefined) {
-    key += `|${t.ca?.join('\n') ?? ''}|${t.cert ?? ''}|${t.key ?? ''}`;
+    key += `|${listId(t.ca)}|${pemId(t.cert)}|${pemId(t.key)}`;
   }
   return key;
 }
