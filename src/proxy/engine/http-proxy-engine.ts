@@ -7,6 +7,7 @@ import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
 import { isChunked, requestHeaderObject } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
+import { depthCheck } from './verify-depth.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
 
 type Listener = (...args: unknown[]) => void;
@@ -102,6 +103,8 @@ export class HttpProxyEngine implements ProxyEngine {
   // Kong: upstream keepalive on, idle connections kept 60 s.
   private readonly httpAgent = bindingAgent(new HttpAgent({ keepAlive: true, scheduling: 'lifo' }));
   private readonly httpsAgent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }));
+  // The agent pools sockets by TLS options but not by the identity check, so each verify depth gets its own.
+  private readonly depthAgents = new Map<number, HttpsAgent>();
   private readonly server = httpProxy.createProxyServer({
     xfwd: false,
     ignorePath: true,
@@ -128,7 +131,7 @@ export class HttpProxyEngine implements ProxyEngine {
     const options: httpProxy.ServerOptions = {
       target: { protocol: https ? 'https:' : 'http:', host: up.host, port: up.port },
       method: up.method,
-      agent: https ? this.httpsAgent : this.httpAgent,
+      agent: https ? this.httpsAgentFor(t) : this.httpAgent,
     };
     if (https && t !== undefined) {
       options.secure = t.rejectUnauthorized;
@@ -171,6 +174,17 @@ export class HttpProxyEngine implements ProxyEngine {
     }
   }
 
+  private httpsAgentFor(t: UpstreamRequest['tls']): HttpsAgent {
+    if (t === undefined || !t.rejectUnauthorized || t.verifyDepth === undefined) return this.httpsAgent;
+    let agent = this.depthAgents.get(t.verifyDepth);
+    if (agent === undefined) {
+      // http-proxy copies only some TLS options to the request; the agent's own options reach tls.connect.
+      agent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo', checkServerIdentity: depthCheck(t.verifyDepth) }));
+      this.depthAgents.set(t.verifyDepth, agent);
+    }
+    return agent;
+  }
+
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
     this.tunnels.open(req, socket, head, up, hooks);
   }
@@ -179,5 +193,6 @@ export class HttpProxyEngine implements ProxyEngine {
     this.tunnels.closeAll();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    for (const agent of this.depthAgents.values()) agent.destroy();
   }
 }

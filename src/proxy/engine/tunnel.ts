@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { clientClosedError, failureKind, isConnectFailure, timeoutError } from './failure.js';
 import { cleanResponseHeaders, requestHeaderObject } from './hop-by-hop.js';
 import type { ProxyHooks, UpstreamRequest } from './types.js';
+import { depthCheck } from './verify-depth.js';
 
 /** The response head as raw HTTP/1.1 text, for a client socket that node:http no longer manages. */
 function rawHead(status: number, headers: IncomingHttpHeaders): string {
@@ -54,6 +55,7 @@ export class Tunnels {
       if (t.ca !== undefined) options.ca = t.ca;
       if (t.cert !== undefined) options.cert = t.cert;
       if (t.key !== undefined) options.key = t.key;
+      if (t.rejectUnauthorized && t.verifyDepth !== undefined) options.checkServerIdentity = depthCheck(t.verifyDepth);
     }
     const upstream: ClientRequest = up.protocol === 'https' ? httpsRequest(options) : httpRequest(options);
     const connectTimer = setTimeout(() => upstream.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);

@@ -5,6 +5,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { Attempt } from './attempt.js';
 import { hasRequestBody, requestHeaderList } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
+import { depthCheck } from './verify-depth.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
 
 // Kong: upstream_keepalive_idle_timeout defaults to 60 s.
@@ -80,7 +81,7 @@ function listId(list: readonly string[] | undefined): number {
 function tlsKey(up: UpstreamRequest): string {
   const t = up.tls;
   if (up.protocol === 'http' || t === undefined) return `${up.protocol}|${up.connectTimeout}`;
-  let key = `https|${up.connectTimeout}|${t.rejectUnauthorized ? 1 : 0}`;
+  let key = `https|${up.connectTimeout}|${t.rejectUnauthorized ? 1 : 0}|${t.verifyDepth ?? ''}`;
   if (t.ca !== undefined || t.cert !== undefined || t.key !== undefined) {
     key += `|${listId(t.ca)}|${pemId(t.cert)}|${pemId(t.key)}`;
   }
@@ -109,6 +110,7 @@ export class UndiciEngine implements ProxyEngine {
         if (t.ca !== undefined) connect.ca = t.ca;
         if (t.cert !== undefined) connect.cert = t.cert;
         if (t.key !== undefined) connect.key = t.key;
+        if (t.rejectUnauthorized && t.verifyDepth !== undefined) connect.checkServerIdentity = depthCheck(t.verifyDepth);
       }
       agent = new Agent({ connect, keepAliveTimeout: KEEPALIVE_MS, keepAliveMaxTimeout: KEEPALIVE_MS });
       this.agents.set(key, agent);
