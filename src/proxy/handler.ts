@@ -200,7 +200,8 @@ export function route(
     method: req.method ?? 'GET',
     host: req.headers.host ?? '',
     path,
-    headers: req.headers,
+    // headersDistinct costs an object per request, so only when a route looks at headers.
+    headers: snap.proxy.routesUseHeaders ? req.headersDistinct : req.headers,
     sni: scheme === 'https' ? ((req.socket as { servername?: string }).servername ?? null) : null,
     scheme,
     port: req.socket.localPort ?? 0,

@@ -58,6 +58,7 @@ export function compileSnapshot(
     consumersById,
     consumersByUsername,
     globalPlugins: plugins.global,
+    routesUseHeaders: routes.some((r) => r.headers !== null && Object.keys(r.headers).length > 0),
   };
   const snapshot: CompiledSnapshot = {
     generation,

@@ -82,4 +82,6 @@ export interface ProxyPlan {
   readonly consumersByUsername: ReadonlyMap<string, Consumer>;
   /** Plugins for requests that matched no route. */
   readonly globalPlugins: PluginChain;
+  /** Some route matches on headers: give the router every value of a repeated header (Kong), not Node's joined one. */
+  readonly routesUseHeaders: boolean;
 }
