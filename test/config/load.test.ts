@@ -47,6 +47,11 @@ const errorCases: ErrorCase[] = [
     yaml: `_format_version: "3.0"\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`,
     want: [{ path: '', message: 'failed parsing declarative configuration' }],
   },
+  {
+    name: 'file over the size limit',
+    yaml: `_format_version: "3.0"\n#${'x'.repeat(64 * 1024 * 1024)}\n`,
+    want: [{ path: '', message: 'file is larger than 64 MiB', at: [1, 1] }],
+  },
   { name: 'missing _format_version', yaml: 'services: []\n', want: [{ path: '', message: '_format_version: required field missing' }] },
   {
     name: '_format_version as a number',
