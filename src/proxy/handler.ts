@@ -10,6 +10,7 @@ import { writeBuffered } from './engine/client-response.js';
 import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from './engine/types.js';
 import { SERVER_TOKEN, sendKongMessage } from './kong-response.js';
 import { newRequestId } from './request-id.js';
+import { bufferRequestBody } from './request-buffering.js';
 import type { ProxySettings } from './settings.js';
 import { hostWithoutPort, upstreamHeaders } from './upstream-headers.js';
 
@@ -341,7 +342,8 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
       const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
       const exchange = new Exchange(ctx, req, res, service, up, requestId, startedAt, routed.match.route.preserveHost, null);
       exchange.captures = routed.match.captures;
-      exchange.send();
+      if (routed.match.route.requestBuffering) bufferRequestBody(req, up, (ok) => ok && exchange.send());
+      else exchange.send();
     } catch (err) {
       ctx.logger.error('request failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
       replyPlain(res, req, 500, 'An unexpected error occurred', undefined, requestId, startedAt);

@@ -17,6 +17,7 @@ import {
 } from './handler.js';
 import { writeBuffered } from './engine/client-response.js';
 import { kongJsonBody, sendGenerated } from './kong-response.js';
+import { bufferRequestBody } from './request-buffering.js';
 import { createBodyLimiter } from '../plugins/request-size-limiting/body-limiter.js';
 
 /** Largest request body a plugin may read into memory (kong.request.get_raw_body). */
@@ -271,5 +272,7 @@ function afterAccess(
     if (!routed.match.route.preserveHost) up.headers.host = hostHeaderFor(up.host, up.port, up.protocol);
   }
   if (routed.match.route.plugins.buffersResponse) up.bufferResponse = true;
-  exchange.send();
+  if (routed.match.route.requestBuffering && !state.requestBodyRead && state.bodyLimit === null) {
+    bufferRequestBody(state.req, up, (ok) => ok && exchange.send());
+  } else exchange.send();
 }
