@@ -167,6 +167,20 @@ export class Exchange implements ProxyHooks {
   }
 }
 
+const ABSOLUTE = /^https?:\/\/([^/?#]+)([^#]*)/i;
+
+/**
+ * An absolute-form request target (`GET http://host/path HTTP/1.1`): as nginx does, its authority becomes the
+ * Host and its path the request URI. Anything else that is not origin-form is left for routing to refuse (400).
+ */
+function absoluteForm(req: IncomingMessage): void {
+  const m = ABSOLUTE.exec(req.url!);
+  if (m === null) return;
+  req.headers.host = m[1]!;
+  const rest = m[2]!;
+  req.url = rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest;
+}
+
 function splitUrl(url: string): [path: string, query: string] {
   const q = url.indexOf('?');
   return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q)];
@@ -319,6 +333,7 @@ export type PluginFlow = (
 export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', withPlugins: PluginFlow) {
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
+    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) absoluteForm(req);
     const snap = ctx.snapshots.acquire();
     res.once('close', () => ctx.snapshots.release(snap));
     const requestId = newRequestId();
@@ -354,6 +369,7 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
 /** WebSocket (and other Upgrade) requests on ws/wss routes: same routing, then the engine tunnels the socket. */
 export function createUpgradeHandler(ctx: ProxyContext, scheme: 'http' | 'https') {
   return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) absoluteForm(req);
     const snap = ctx.snapshots.acquire();
     socket.once('close', () => ctx.snapshots.release(snap));
     socket.on('error', () => socket.destroy());

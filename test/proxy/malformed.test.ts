@@ -44,4 +44,7 @@ routes:
   t.teardown(() => gw.close());
   for (const [name, text, want] of CASES) t.match(await raw(gw.port, text), want, name);
   t.equal((await request(gw.port, '/')).status, 200, 'still serving');
+  // Absolute-form targets are accepted as nginx accepts them: the authority is the Host.
+  t.match(await raw(gw.port, 'GET http://example.test/ HTTP/1.1\r\nHost: other\r\n\r\n'), / 200 /, 'absolute-form target');
+  t.match(await raw(gw.port, 'GET mailto:x HTTP/1.1\r\nHost: a\r\n\r\n'), / 400 /, 'other forms refused');
 });
