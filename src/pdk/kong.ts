@@ -357,6 +357,12 @@ export function createPdk(state: RequestState, env: PdkEnvironment) {
     alert: (...args: unknown[]) => env.logger.isEnabled('error') && env.logger.error(joinArgs(args), logFields()),
     emerg: (...args: unknown[]) => env.logger.isEnabled('error') && env.logger.error(joinArgs(args), logFields()),
     serialize: () => serializeLog(state),
+    /** Adds (or with null removes) a value in what kong.log.serialize() returns, by dotted key (Kong). */
+    set_serialize_value: (key: string, value: unknown) => {
+      if (typeof key !== 'string' || key === '') return [null, 'key must be a non-empty string'] as const;
+      (state.serializeValues ??= []).push([key, value]);
+      return [true, null] as const;
+    },
   };
 
   return {

@@ -48,6 +48,26 @@ function decode(s: string): string {
 
 /** Kong's kong.log.serialize(): the request summary log plugins send. */
 export function serializeLog(state: RequestState): Record<string, unknown> {
+  const out = baseSerialize(state);
+  if (state.serializeValues !== null) for (const [key, value] of state.serializeValues) setDotted(out, key, value);
+  return out;
+}
+
+/** `a.b.c` → out.a.b.c = value (Kong: kong.log.set_serialize_value keys are dotted paths; null removes). */
+function setDotted(out: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let cur = out;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = cur[parts[i]!];
+    if (next === null || typeof next !== 'object') cur[parts[i]!] = {};
+    cur = cur[parts[i]!] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1]!;
+  if (value === null || value === undefined) delete cur[last];
+  else cur[last] = value;
+}
+
+function baseSerialize(state: RequestState): Record<string, unknown> {
   const { req, res } = state;
   return {
     request: {

@@ -39,6 +39,8 @@ export class RequestState {
   responseStatus = 0;
   responseHeaders: IncomingHttpHeaders | OutgoingHttpHeaders | null = null;
   responseBody: Buffer | null = null;
+  /** kong.log.set_serialize_value: [dotted key, value] applied to kong.log.serialize(). */
+  serializeValues: [string, unknown][] | null = null;
   /** Upstream header changes made before the upstream request existed (rewrite phase). */
   pendingUpstreamHeaders: OutgoingHttpHeaders | null = null;
   responseSource: 'service' | 'exit' | 'error' | null = null;

@@ -43,6 +43,8 @@ export default definePlugin<Config>({
           kong.service.request.set_header(header, id);
         }
         if (config.echo_downstream) kong.ctx.plugin.id = id;
+        // Kong: log plugins see the id as `correlation_id` in kong.log.serialize().
+        kong.log.set_serialize_value('correlation_id', id);
       },
       header_filter(kong) {
         if (!config.echo_downstream) return;

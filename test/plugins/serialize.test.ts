@@ -1,0 +1,39 @@
+/** kong.log.serialize() and set_serialize_value: what log plugins see, including correlation-id's value. */
+import t from 'tap';
+import { startTestGateway } from '../helpers/gateway.js';
+import { request } from '../helpers/http.js';
+import { startUpstream } from '../helpers/upstream.js';
+
+t.test('set_serialize_value adds, nests and removes; correlation-id publishes its id', async (t) => {
+  const up = await startUpstream('up');
+  t.teardown(() => up.close());
+  const gw = await startTestGateway(`_format_version: "3.0"
+services:
+  - name: s
+    url: ${up.url}
+    routes: [{ name: r, paths: [/] }]
+plugins:
+  - name: correlation-id
+    config: { header_name: X-Corr, echo_downstream: true }
+  - name: pre-function
+    config:
+      access:
+        - |
+          kong.log.set_serialize_value('custom.team', 'payments');
+          kong.log.set_serialize_value('request.size', null);
+  - name: post-function
+    config:
+      header_filter:
+        - |
+          const s = kong.log.serialize();
+          kong.response.set_header('x-serialized', JSON.stringify({ corr: s.correlation_id, team: s.custom.team, size: 'size' in s.request, route: s.route.name }));
+`);
+  t.teardown(() => gw.close());
+  const res = await request(gw.port, '/');
+  t.equal(res.status, 200);
+  const seen = JSON.parse(String(res.headers['x-serialized'])) as { corr: string; team: string; size: boolean; route: string };
+  t.equal(seen.corr, res.headers['x-corr'], 'correlation_id is the id sent downstream');
+  t.equal(seen.team, 'payments', 'dotted key creates nested values');
+  t.equal(seen.size, false, 'null removes a value');
+  t.equal(seen.route, 'r');
+});
