@@ -141,7 +141,7 @@ function childRoutes(parent: EntityDef, childName: EntityName, fk: string): Spec
           const p = parentRow(req, x!);
           if (!p) return notFound;
           const targets = childrenOf(view(req, 'targets'), fk, p.id);
-          const live = req.snap.upstreamHealth?.(p.id) ?? null;
+          const live = req.snap.upstreamHealth(p.id);
           return ok(upstreamHealth(p, targets, req.node.nodeId, req.query.get('balancer_health'), live));
         },
       },

@@ -34,25 +34,14 @@ export function formatBytes(bytes: number, f: MemoryFormat): number | string {
 }
 
 export function serverStats(s: ServerStatsInput): Record<string, number> {
-  if ('total_requests' in s) {
-    return {
-      total_requests: s.total_requests,
-      connections_active: s.connections_active,
-      connections_accepted: s.connections_accepted,
-      connections_handled: s.connections_handled,
-      connections_reading: s.connections_reading ?? 0,
-      connections_writing: s.connections_writing ?? 0,
-      connections_waiting: s.connections_waiting ?? 0,
-    };
-  }
   return {
-    total_requests: s.totalRequests,
-    connections_active: s.connectionsActive,
-    connections_accepted: s.connectionsAccepted,
-    connections_handled: s.connectionsHandled,
-    connections_reading: s.connectionsReading ?? 0,
-    connections_writing: s.connectionsWriting ?? 0,
-    connections_waiting: s.connectionsWaiting ?? 0,
+    total_requests: s.total_requests,
+    connections_active: s.connections_active,
+    connections_accepted: s.connections_accepted,
+    connections_handled: s.connections_handled,
+    connections_reading: s.connections_reading ?? 0,
+    connections_writing: s.connections_writing ?? 0,
+    connections_waiting: s.connections_waiting ?? 0,
   };
 }
 

@@ -4,24 +4,11 @@
  * HEALTHCHECKS_OFF, as Kong does when no checks are configured.
  */
 import { isIP } from 'node:net';
+import { parseTarget } from '../balancer/target-address.js';
 import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { Row } from './views.js';
 
 const OFF = 'HEALTHCHECKS_OFF';
-
-interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** `host:port`, `[v6]:port`, or a bare host (Kong's default target port is 8000). */
-export function splitTarget(target: string): HostPort {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
-  if (v6) return { host: v6[1]!, port: v6[2] ? Number(v6[2]) : 8000 };
-  const i = target.lastIndexOf(':');
-  if (i > 0 && target.indexOf(':') === i) return { host: target.slice(0, i), port: Number(target.slice(i + 1)) };
-  return { host: target, port: 8000 };
-}
 
 export function upstreamHealth(
   upstream: Row,
@@ -53,7 +40,7 @@ export function upstreamHealth(
 }
 
 function hostDetails(t: Row): Record<string, unknown> & { data: unknown } {
-  const { host, port } = splitTarget(String(t['target']));
+  const { host, port } = parseTarget(String(t['target']));
   const weight = Number(t['weight']);
   const family = isIP(host);
   return {

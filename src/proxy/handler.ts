@@ -8,7 +8,7 @@ import type { CompiledSnapshot } from '../snapshot/compile.js';
 import type { PeerAddress, RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
 import { writeBuffered } from './engine/client-response.js';
 import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from './engine/types.js';
-import { SERVER_TOKEN, sendKongMessage } from './kong-response.js';
+import { kongJsonBody, SERVER_TOKEN, sendKongMessage } from './kong-response.js';
 import { newRequestId } from './request-id.js';
 import { bufferRequestBody } from './request-buffering.js';
 import type { ProxySettings } from './settings.js';
@@ -39,6 +39,9 @@ export interface ResponsePhases {
   /** A buffered upstream body: runs body_filter over it and writes the response. */
   onBody(status: number, headers: IncomingHttpHeaders, body: Buffer): void;
 }
+
+/** Via added to proxied responses (Kong's server_tokens). */
+const VIA = `1.1 ${SERVER_TOKEN}`;
 
 // Kong (error_handlers / balancer): statuses for each way an upstream exchange can fail.
 const FAILURE_STATUS: Readonly<Record<UpstreamFailureKind, number>> = {
@@ -106,8 +109,7 @@ export class Exchange implements ProxyHooks {
     const settings = this.ctx.settings;
     const h = headers as Record<string, string | string[] | undefined>;
     if (settings.serverTokens) {
-      const via = `1.1 ${SERVER_TOKEN}`;
-      h.via = h.via ? `${h.via}, ${via}` : via;
+      h.via = h.via ? `${h.via}, ${VIA}` : VIA;
       if (h.server === undefined) h.server = SERVER_TOKEN;
     }
     if (settings.latencyTokens) {
@@ -375,7 +377,7 @@ export function createUpgradeHandler(ctx: ProxyContext, scheme: 'http' | 'https'
     socket.on('error', () => socket.destroy());
     const requestId = newRequestId();
     const reply = (status: number, message: string, headers?: Record<string, string>) => {
-      const body = message ? `{\n  "message":${JSON.stringify(message)},\n  "request_id":"${requestId}"\n}` : '';
+      const body = message ? kongJsonBody(message, requestId) : '';
       let text = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nServer: ${SERVER_TOKEN}\r\nX-Kong-Request-Id: ${requestId}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n`;
       if (headers) for (const k in headers) text += `${k}: ${headers[k]}\r\n`;
       socket.end(`${text}\r\n${body}`);

@@ -224,6 +224,7 @@ const snap = {
   entities: fixture as never,
   admin: views,
   explain: (req: unknown) => (explained.push(req), { matched: true }),
+  upstreamHealth: () => null,
 };
 const node: NodeFacts = {
   nodeId: 'node-1',

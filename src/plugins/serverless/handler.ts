@@ -1,8 +1,9 @@
 import type { PluginHandlers } from '../define.js';
 import { type CompiledFunction, compileServerless, type ServerlessOptions } from './compile.js';
 
-export const SERVERLESS_PHASES = ['rewrite', 'access', 'header_filter', 'body_filter', 'log'] as const;
-type ServerlessPhase = (typeof SERVERLESS_PHASES)[number];
+// The phases whose functions sluice runs; the config accepts more (schema.ts: certificate and ws_*), which never run.
+const RUN_PHASES = ['rewrite', 'access', 'header_filter', 'body_filter', 'log'] as const;
+type ServerlessPhase = (typeof RUN_PHASES)[number];
 
 export type ServerlessConfig = Partial<Record<ServerlessPhase | 'certificate' | string, string[] | undefined>>;
 
@@ -13,7 +14,7 @@ export function compileServerlessConfig(
   opts: ServerlessOptions,
 ): Partial<Record<ServerlessPhase, CompiledFunction[]>> {
   const out: Partial<Record<ServerlessPhase, CompiledFunction[]>> = {};
-  for (const phase of SERVERLESS_PHASES) {
+  for (const phase of RUN_PHASES) {
     const sources = config[phase];
     if (!sources || sources.length === 0) continue;
     out[phase] = sources.map((src, i) => compileServerless(src, `${pluginName}.config.${phase}[${i}]`, opts));
@@ -24,7 +25,7 @@ export function compileServerlessConfig(
 /** Functions of a phase run in order; an async one is awaited before the next (Kong runs them sequentially). */
 export function serverlessHandlers(compiled: Partial<Record<ServerlessPhase, CompiledFunction[]>>): PluginHandlers {
   const handlers: PluginHandlers = {};
-  for (const phase of SERVERLESS_PHASES) {
+  for (const phase of RUN_PHASES) {
     const fns = compiled[phase];
     if (!fns) continue;
     const run = (kong: Parameters<NonNullable<PluginHandlers['access']>>[0]) => {
