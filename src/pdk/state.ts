@@ -44,6 +44,8 @@ export class RequestState {
   /** Upstream header changes made before the upstream request existed (rewrite phase). */
   pendingUpstreamHeaders: OutgoingHttpHeaders | null = null;
   responseSource: 'service' | 'exit' | 'error' | null = null;
+  /** kong.service.request.enable_buffering: the upstream response is read whole before the response phases. */
+  bufferResponse = false;
   upstreamStatus: number | null = null;
   upstreamLatencyMs: number | null = null;
   readonly shared: Record<string, unknown> = {};
@@ -63,5 +65,11 @@ export class RequestState {
     startedAt: number,
   ) {
     this.startedAt = startedAt;
+  }
+
+  /** The lifecycle built the upstream request: changes recorded before it existed (rewrite) apply now. */
+  attachUpstream(up: UpstreamRequest): void {
+    this.upstream = up;
+    if (this.pendingUpstreamHeaders !== null) Object.assign(up.headers, this.pendingUpstreamHeaders);
   }
 }

@@ -142,7 +142,7 @@ export class Exchange implements ProxyHooks {
       this.ctx.logger.debug('client closed the connection', { request_id: this.requestId, tries: this.tries });
       return;
     }
-    const canRetry = !this.fixedTarget && this.tries <= this.service.retries;
+    const canRetry = !this.fixedTarget && this.tries <= this.up.retries;
     if (result.retriable && canRetry && !this.res.headersSent && !this.res.destroyed) {
       this.ctx.logger.debug('retrying upstream', {
         try: this.tries,
@@ -287,6 +287,7 @@ export function buildUpstream(
     connectTimeout: service.connectTimeout,
     writeTimeout: service.writeTimeout,
     readTimeout: service.readTimeout,
+    retries: service.retries,
   };
   const tls = service.tls;
   if (tls !== null) {

@@ -188,8 +188,7 @@ function afterRewrite(
   state.service = routePlan.service;
   state.captures = match.captures;
   if (routePlan.service !== null) {
-    state.upstream = buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId);
-    if (state.pendingUpstreamHeaders !== null) Object.assign(state.upstream.headers, state.pendingUpstreamHeaders);
+    state.attachUpstream(buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId));
   }
 
   const onError = (err: unknown) => {
@@ -271,7 +270,7 @@ function afterAccess(
     up.port = state.target.port;
     if (!routed.match.route.preserveHost) up.headers.host = hostHeaderFor(up.host, up.port, up.protocol);
   }
-  if (routed.match.route.plugins.buffersResponse) up.bufferResponse = true;
+  if (routed.match.route.plugins.buffersResponse || state.bufferResponse) up.bufferResponse = true;
   if (routed.match.route.requestBuffering && !state.requestBodyRead && state.bodyLimit === null) {
     bufferRequestBody(state.req, up, (ok) => ok && exchange.send());
   } else exchange.send();

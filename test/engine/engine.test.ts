@@ -118,6 +118,7 @@ async function startFront(t: Test, engine: ProxyEngine, upstreamPort: number, op
       connectTimeout: 1000,
       writeTimeout: 2000,
       readTimeout: 2000,
+      retries: 0,
     };
     opts.prepare?.(up, req);
     let attempt = 0;
@@ -692,6 +693,7 @@ for (const name of ENGINES) {
           connectTimeout: 1000,
           writeTimeout: 1000,
           readTimeout: 1000,
+          retries: 0,
         };
         engine.upgrade(req, socket, head, upReq, {
           onResponse: (_s, headers) => {
@@ -766,6 +768,7 @@ for (const name of ENGINES) {
             connectTimeout: 1000,
             writeTimeout: 1000,
             readTimeout: 150,
+            retries: 0,
           },
           { onResponse: () => undefined, onDone: () => undefined },
         );
@@ -818,6 +821,7 @@ for (const name of ENGINES) {
             connectTimeout: 1000,
             writeTimeout: 1000,
             readTimeout: 1000,
+            retries: 0,
           },
           { onResponse: () => undefined, onDone: (r) => results.push(r) },
         );
@@ -850,6 +854,7 @@ for (const name of ENGINES) {
             connectTimeout: 1000,
             writeTimeout: 1000,
             readTimeout: 1000,
+            retries: 0,
           },
           {
             onResponse: () => undefined,

@@ -33,6 +33,8 @@ export interface UpstreamRequest {
   connectTimeout: number;
   writeTimeout: number;
   readTimeout: number;
+  /** Extra tries after the first (Kong: service.retries; kong.service.set_retries changes it per request). */
+  retries: number;
   tls?: UpstreamTls | undefined;
   /** A buffered request body (a plugin read it) sent instead of streaming the client request. */
   body?: Buffer | null | undefined;
