@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { BalanceRequest } from '../balancer/balance-request.js';
 import type { Logger } from '../log/logger.js';
 import { escapeUpstreamPath, normalizePath, upstreamPath } from '../router/index.js';
@@ -8,7 +7,7 @@ import type { CompiledSnapshot } from '../snapshot/compile.js';
 import type { PeerAddress, RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
 import { writeBuffered } from './engine/client-response.js';
 import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from './engine/types.js';
-import { kongJsonBody, SERVER_TOKEN, sendKongMessage } from './kong-response.js';
+import { SERVER_TOKEN, sendKongMessage } from './kong-response.js';
 import { newRequestId } from './request-id.js';
 import { bufferRequestBody } from './request-buffering.js';
 import type { ProxySettings } from './settings.js';
@@ -81,6 +80,8 @@ export class Exchange implements ProxyHooks {
     readonly startedAt: number,
     readonly preserveHost: boolean,
     readonly phases: ResponsePhases | null,
+    /** A WebSocket handshake's bytes after its head: the engine tunnels instead of proxying one exchange. */
+    readonly upgradeHead: Buffer | null,
     readonly balancer: ServicePlan['balancer'] = service.balancer,
   ) {}
 
@@ -102,7 +103,9 @@ export class Exchange implements ProxyHooks {
     }
     this.tries++;
     if (this.tries === 1) this.proxyLatency = Math.round(performance.now() - this.startedAt);
-    this.ctx.engine.proxy(this.req, this.res, up, this);
+    // The one place a request leaves for the upstream: a tunnel is only a different engine call.
+    if (this.upgradeHead === null) this.ctx.engine.proxy(this.req, this.res, up, this);
+    else this.ctx.engine.upgrade(this.req, this.res, this.upgradeHead, up, this);
   }
 
   onResponse(status: number, headers: IncomingHttpHeaders): number | undefined {
@@ -183,6 +186,68 @@ function absoluteForm(req: IncomingMessage): void {
   req.url = rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest;
 }
 
+const BAD_HOST: RoutingAnswer = Object.freeze({ status: 400, message: 'Bad request', rawPath: '', query: '' });
+
+/**
+ * nginx answers 400 before any routing for a request with two Host headers, an HTTP/1.1 request without one,
+ * or a Host that is not a host name (ngx_http_validate_host: a `/` or `\\`, a NUL, `..`, nothing before the
+ * port). Node keeps only the first of repeated Host headers, so the raw list is what tells.
+ */
+export function badHost(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  if (host === undefined) return req.httpVersionMinor >= 1 && req.httpVersionMajor === 1;
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host' && ++seen > 1) return true;
+  }
+  return !validHost(host);
+}
+
+/** ngx_http_validate_host, as a predicate (the trailing dot nginx strips does not make a host invalid). */
+export function validHost(host: string): boolean {
+  let dot = -2;
+  let end = host.length;
+  let literal = false;
+  let inPort = false;
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (inPort) {
+      if (c === 0 || c === 47 /* / */ || c === 92 /* \ */) return false;
+      continue;
+    }
+    switch (c) {
+      case 46 /* . */:
+        if (dot === i - 1) return false;
+        dot = i;
+        break;
+      case 58 /* : */:
+        if (!literal) {
+          end = i;
+          inPort = true;
+        }
+        break;
+      case 91 /* [ */:
+        if (i === 0) literal = true;
+        break;
+      case 93 /* ] */:
+        if (literal) {
+          end = i + 1;
+          literal = false;
+          inPort = true;
+        }
+        break;
+      case 0:
+      case 47 /* / */:
+      case 92 /* \ */:
+        return false;
+    }
+  }
+  if (dot === end - 1) end--;
+  return end > 0;
+}
+
 function splitUrl(url: string): [path: string, query: string] {
   const q = url.indexOf('?');
   return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q)];
@@ -258,6 +323,7 @@ export function buildUpstream(
   service: ServicePlan,
   scheme: 'http' | 'https',
   requestId: string,
+  websocket: boolean,
 ): UpstreamRequest {
   const { match, path, rawPath, query } = routed;
   const r = match.route;
@@ -274,6 +340,7 @@ export function buildUpstream(
       forwardedPrefix: stripped && stripped !== '/' ? stripped : null,
       hostHeader,
       requestId,
+      websocket,
     },
     ctx.settings,
   );
@@ -330,22 +397,27 @@ export type PluginFlow = (
   routed: Routed | RoutingAnswer,
   requestId: string,
   startedAt: number,
+  upgradeHead: Buffer | null,
 ) => void;
 
-/** The proxy listener's request handler for one scheme. */
+/**
+ * The request lifecycle's entry, for every request kind: plain requests, and WebSocket handshakes (whose `res`
+ * is bound to the handshake socket and `upgradeHead` holds the bytes read past the head; server.ts). Both go
+ * through the same routing, plugin phases and upstream request; only the engine call differs (Exchange.send).
+ */
 export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', withPlugins: PluginFlow) {
-  return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+  return function handleRequest(req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | null = null): void {
     const startedAt = performance.now();
     if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) absoluteForm(req);
     const snap = ctx.snapshots.acquire();
     res.once('close', () => ctx.snapshots.release(snap));
     const requestId = newRequestId();
     try {
-      const routed = route(snap, req, scheme);
+      const routed = badHost(req) ? BAD_HOST : route(snap, req, scheme);
       const answer = isAnswer(routed);
       // Plugins run when the matched route has any, or (for routing failures) when global plugins exist.
       if (answer ? snap.proxy.globalPlugins.slots.length > 0 : routed.match.route.plugins.slots.length > 0) {
-        withPlugins(ctx, snap, req, res, scheme, routed, requestId, startedAt);
+        withPlugins(ctx, snap, req, res, scheme, routed, requestId, startedAt, upgradeHead);
         return;
       }
       if (answer) {
@@ -357,10 +429,12 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
         replyPlain(res, req, 503, 'no Service found with those values', undefined, requestId, startedAt);
         return;
       }
-      const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
-      const exchange = new Exchange(ctx, req, res, service, up, requestId, startedAt, routed.match.route.preserveHost, null);
+      const websocket = upgradeHead !== null;
+      const up = buildUpstream(ctx, req, routed, service, scheme, requestId, websocket);
+      const plan = routed.match.route;
+      const exchange = new Exchange(ctx, req, res, service, up, requestId, startedAt, plan.preserveHost, null, upgradeHead);
       exchange.captures = routed.match.captures;
-      if (routed.match.route.requestBuffering) bufferRequestBody(req, up, (ok) => ok && exchange.send());
+      if (plan.requestBuffering && !websocket) bufferRequestBody(req, up, (ok) => ok && exchange.send());
       else exchange.send();
     } catch (err) {
       ctx.logger.error('request failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
@@ -368,71 +442,3 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
     }
   };
 }
-
-/** WebSocket (and other Upgrade) requests on ws/wss routes: same routing, then the engine tunnels the socket. */
-export function createUpgradeHandler(ctx: ProxyContext, scheme: 'http' | 'https') {
-  return function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) absoluteForm(req);
-    const snap = ctx.snapshots.acquire();
-    socket.once('close', () => ctx.snapshots.release(snap));
-    socket.on('error', () => socket.destroy());
-    const requestId = newRequestId();
-    const reply = (status: number, message: string, headers?: Record<string, string>) => {
-      const body = message ? kongJsonBody(message, requestId) : '';
-      let text = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nServer: ${SERVER_TOKEN}\r\nX-Kong-Request-Id: ${requestId}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n`;
-      if (headers) for (const k in headers) text += `${k}: ${headers[k]}\r\n`;
-      socket.end(`${text}\r\n${body}`);
-    };
-    try {
-      const routed = route(snap, req, scheme);
-      if (isAnswer(routed)) {
-        reply(routed.status, routed.message, routed.headers);
-        return;
-      }
-      const service = routed.match.route.service;
-      if (service === null) {
-        reply(503, 'no Service found with those values');
-        return;
-      }
-      const up = buildUpstream(ctx, req, routed, service, scheme, requestId);
-      up.headers.connection = 'Upgrade';
-      if (req.headers.upgrade) up.headers.upgrade = req.headers.upgrade;
-      const balancer = service.balancer;
-      const peer = balancer === null ? null : balancer.pick(null, new BalanceRequest(req, routed.match.captures));
-      if (balancer !== null) {
-        if (peer === null) {
-          reply(503, 'failure to get a peer from the ring-balancer');
-          return;
-        }
-        up.host = peer.host;
-        up.port = peer.port;
-      }
-      ctx.engine.upgrade(req, socket, head, up, {
-        onResponse: () => undefined,
-        onDone: (result) => {
-          if (peer !== null) balancer!.report(peer, result);
-          if (result.ok) return;
-          if (socket.writable) reply(FAILURE_STATUS[result.kind], failureMessage(result.kind));
-          else socket.destroy();
-        },
-      });
-    } catch (err) {
-      ctx.logger.error('upgrade failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
-      reply(500, 'An unexpected error occurred');
-    }
-  };
-}
-
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  301: 'Moved Permanently',
-  302: 'Found',
-  307: 'Temporary Redirect',
-  308: 'Permanent Redirect',
-  400: 'Bad Request',
-  404: 'Not Found',
-  426: 'Upgrade Required',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};

@@ -113,7 +113,7 @@ class PluginResponse implements ResponsePhases {
   }
 }
 
-export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, requestId, startedAt) => {
+export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, requestId, startedAt, upgradeHead) => {
   const state = new RequestState(req, res, requestId, scheme, routed.rawPath, routed.query, startedAt);
   const env: PdkEnvironment = {
     plan: snap.proxy,
@@ -154,13 +154,13 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
         for (const slot of global.slots) if (slot.base) collected.push(slot.base);
         return response.exit();
       }
-      afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response);
+      afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response, upgradeHead);
     };
     if (pending !== undefined) pending.then(next, rewriteFailed);
     else next();
     return;
   }
-  afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response);
+  afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response, upgradeHead);
 };
 
 function afterRewrite(
@@ -174,6 +174,7 @@ function afterRewrite(
   kong: Pdk,
   collected: PluginInstance[],
   response: PluginResponse,
+  upgradeHead: Buffer | null,
 ): void {
   if (isAnswer(routed)) {
     // Kong: a request that matched no route sees only global plugins, and only their response phases.
@@ -188,7 +189,7 @@ function afterRewrite(
   state.service = routePlan.service;
   state.captures = match.captures;
   if (routePlan.service !== null) {
-    state.attachUpstream(buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId));
+    state.attachUpstream(buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId, upgradeHead !== null));
   }
 
   const onError = (err: unknown) => {
@@ -203,22 +204,24 @@ function afterRewrite(
   try {
     const pending = runCollecting('access', routePlan.plugins, state, kong, collected);
     if (pending !== undefined) {
-      pending.then(() => afterAccess(ctx, snap, routed, state, response), onError);
+      pending.then(() => afterAccess(ctx, snap, routed, state, response, upgradeHead), onError);
       return;
     }
   } catch (err) {
     onError(err);
     return;
   }
-  afterAccess(ctx, snap, routed, state, response);
+  afterAccess(ctx, snap, routed, state, response, upgradeHead);
 }
 
+/** After access: exactly one of the plugin's answer, a 503 for a route without service, or the upstream. */
 function afterAccess(
   ctx: ProxyContext,
   snap: CompiledSnapshot,
   routed: Routed,
   state: RequestState,
   response: PluginResponse,
+  upgradeHead: Buffer | null,
 ): void {
   if (state.res.destroyed) return;
   const chain = routed.match.route.plugins;
@@ -259,6 +262,7 @@ function afterAccess(
     state.startedAt,
     routed.match.route.preserveHost,
     response,
+    upgradeHead,
     balancer,
   );
   exchange.captures = state.captures;
@@ -271,7 +275,7 @@ function afterAccess(
     if (!routed.match.route.preserveHost) up.headers.host = hostHeaderFor(up.host, up.port, up.protocol);
   }
   if (routed.match.route.plugins.buffersResponse || state.bufferResponse) up.bufferResponse = true;
-  if (routed.match.route.requestBuffering && !state.requestBodyRead && state.bodyLimit === null) {
+  if (routed.match.route.requestBuffering && upgradeHead === null && !state.requestBodyRead && state.bodyLimit === null) {
     bufferRequestBody(state.req, up, (ok) => ok && exchange.send());
   } else exchange.send();
 }

@@ -1,9 +1,11 @@
-import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSniCallback, type ServerTlsOptions } from '../tls/sni-callback.js';
-import { createProxyHandler, createUpgradeHandler, type ProxyContext } from './handler.js';
+import type { Duplex } from 'node:stream';
+import { createProxyHandler, type ProxyContext } from './handler.js';
 import { runWithPlugins } from './plugin-flow.js';
+import { isWebSocketHandshake, REPARSED, reparseAsPlain, responseOnSocket } from './upgrade.js';
 
 /** nginx stub_status-style counters, as Kong's GET /status reports them. */
 export interface ServerStats {
@@ -35,6 +37,22 @@ export function createStats(): ServerStats {
   };
 }
 
+/**
+ * A handshake pipelined behind a request whose response is still being written waits for it (responses
+ * leave a connection in request order, and the tunnel may only start after the earlier answer is out).
+ */
+function afterPending(socket: Duplex, start: () => void): void {
+  const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending == null) return start();
+  const onFinish = () => {
+    socket.off('close', onClose);
+    start();
+  };
+  const onClose = () => pending.off('finish', onFinish);
+  pending.once('finish', onFinish);
+  socket.once('close', onClose);
+}
+
 /** Parses Kong-style listen addresses: `0.0.0.0:8000`, `127.0.0.1:0`, `[::1]:8000`, `8000`. */
 export function parseListen(spec: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(spec.trim());
@@ -57,11 +75,11 @@ export async function listenProxy(
 ): Promise<Listener> {
   const scheme = tls ? 'https' : 'http';
   const onRequest = createProxyHandler(ctx, scheme, runWithPlugins);
-  const handler: Parameters<typeof createServer>[1] = (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | null = null): void => {
     stats.total_requests++;
     stats.connections_writing++;
     res.once('close', () => stats.connections_writing--);
-    onRequest(req, res);
+    onRequest(req, res, upgradeHead);
   };
   const httpOptions: ServerOptions = { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 };
   const server: Server = tls
@@ -73,14 +91,23 @@ export async function listenProxy(
           key: tls.defaultCertificate.key,
           SNICallback: createSniCallback(tls),
         },
-        handler,
+        (req, res) => handler(req, res),
       ) as unknown as Server)
-    : createServer(httpOptions, handler);
-  server.on('upgrade', createUpgradeHandler(ctx, scheme));
+    : createServer(httpOptions, (req, res) => handler(req, res));
+  // Upgrades enter the same lifecycle (src/proxy/upgrade.ts): WebSocket handshakes with a response bound to
+  // their socket, every other upgrade re-read as the plain request Kong would make of it.
+  const emitConnection = (socket: Duplex) => server.emit(tls ? 'secureConnection' : 'connection', socket);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!isWebSocketHandshake(req)) return reparseAsPlain(emitConnection, req, socket, head);
+    // node:http dropped its own listeners from this socket when it handed it over.
+    socket.on('error', () => socket.destroy());
+    afterPending(socket, () => handler(req, responseOnSocket(req, socket), head));
+  });
   // A failed handshake (unknown CA on the client side, plain http on the TLS port) only closes that socket.
   if (tls) server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
+    if ((socket as Socket & { [REPARSED]?: boolean })[REPARSED] === true) return; // counted when it connected
     stats.connections_accepted++;
     stats.connections_handled++;
     stats.connections_active++;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { connectionListed, HOP_BY_HOP } from './engine/hop-by-hop.js';
 import { SERVER_TOKEN } from './kong-response.js';
 import { isTrusted, type ProxySettings } from './settings.js';
 
@@ -11,6 +12,8 @@ export interface ForwardFacts {
   readonly forwardedPrefix: string | null; // what strip_path removed, when not '/'
   readonly hostHeader: string; // Host to send upstream
   readonly requestId: string;
+  /** A WebSocket handshake: Kong sends `Connection: keep-alive, Upgrade` and `Upgrade: websocket` upstream. */
+  readonly websocket: boolean;
 }
 
 // The client may not set these through us: Kong's template overwrites every one of them.
@@ -26,6 +29,7 @@ const OVERWRITTEN = new Set([
   'via',
   'x-kong-request-id',
   'proxy', // httpoxy: Kong clears it
+  'proxy-authorization', // credentials for this hop (nginx does not forward them; Kong clears the header)
 ]);
 
 /**
@@ -35,8 +39,12 @@ const OVERWRITTEN = new Set([
 export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, settings: ProxySettings): OutgoingHttpHeaders {
   const inHeaders = req.headers;
   const out: OutgoingHttpHeaders = {};
+  // The client's Connection list names headers of the client's own hop: it removes those, here, before the
+  // gateway adds its own below — so it can never remove X-Forwarded-*, X-Real-IP or the request id.
+  const listed = connectionListed(inHeaders.connection);
   for (const name in inHeaders) {
-    if (!OVERWRITTEN.has(name)) out[name] = inHeaders[name];
+    if (OVERWRITTEN.has(name) || HOP_BY_HOP.has(name) || (listed !== null && listed.has(name))) continue;
+    out[name] = inHeaders[name];
   }
   const trusted = isTrusted(settings, req.socket.remoteAddress);
   const peer = req.socket.remoteAddress ?? '';
@@ -55,6 +63,10 @@ export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, setti
   else if (inHeaders.via) out.via = inHeaders.via;
   if (settings.requestIdUpstream) out['x-kong-request-id'] = facts.requestId;
   out.host = facts.hostHeader;
+  if (facts.websocket) {
+    out.connection = 'keep-alive, Upgrade';
+    out.upgrade = 'websocket';
+  }
   return out;
 }
 

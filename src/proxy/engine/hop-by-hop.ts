@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 // RFC 9110 §7.6.1 connection-specific fields, plus `expect`: the gateway's own server already answered
 // 100-continue to the client, and neither upstream client library forwards it.
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -14,7 +14,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Extra field names a Connection header declares hop-by-hop (`close`/`keep-alive` alone declare none). */
-function connectionListed(value: unknown): Set<string> | null {
+export function connectionListed(value: unknown): Set<string> | null {
   if (typeof value !== 'string') return null;
   const v = value.toLowerCase();
   if (v === 'keep-alive' || v === 'close' || v === '') return null;
@@ -31,15 +31,18 @@ function dropped(name: string, listed: Set<string> | null, keepUpgrade: boolean)
   return HOP_BY_HOP.has(name) || (listed !== null && listed.has(name));
 }
 
-/** Upstream request headers as a flat [name, value, ...] list (undici's cheapest form). */
+/**
+ * Upstream request headers as a flat [name, value, ...] list (undici's cheapest form). The client's Connection
+ * list was applied to the client's own headers when the upstream headers were built (upstream-headers.ts):
+ * here only the fixed hop-by-hop names go, so nothing the gateway or a plugin set can be listed away.
+ */
 export function requestHeaderList(headers: OutgoingHttpHeaders): string[] {
-  const listed = connectionListed(headers.connection);
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (dropped(lower, listed, false)) continue;
+    if (dropped(lower, null, false)) continue;
     if (Array.isArray(value)) for (const v of value) out.push(lower, v);
     else out.push(lower, typeof value === 'string' ? value : String(value));
   }
@@ -51,13 +54,12 @@ export function requestHeaderList(headers: OutgoingHttpHeaders): string[] {
  * itself once told), so bodies of methods node would not chunk by default still arrive intact.
  */
 export function requestHeaderObject(headers: OutgoingHttpHeaders, keepUpgrade: boolean, chunked: boolean): OutgoingHttpHeaders {
-  const listed = connectionListed(headers.connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (!dropped(lower, listed, keepUpgrade)) out[lower] = value;
+    if (!dropped(lower, null, keepUpgrade)) out[lower] = value;
   }
   if (chunked && out['content-length'] === undefined) out['transfer-encoding'] = 'chunked';
   return out;

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { pipeline, type Duplex, type Stream } from 'node:stream';
+import { pipeline, type Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
@@ -185,8 +185,8 @@ export class HttpProxyEngine implements ProxyEngine {
     return agent;
   }
 
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
-    this.tunnels.open(req, socket, head, up, hooks);
+  upgrade(req: IncomingMessage, res: ServerResponse, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+    this.tunnels.open(req, res, head, up, hooks);
   }
 
   async close(): Promise<void> {

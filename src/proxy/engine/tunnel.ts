@@ -1,7 +1,15 @@
-import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  STATUS_CODES,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { joinChunks, writeHead } from './client-response.js';
 import { clientClosedError, failureKind, isConnectFailure, timeoutError } from './failure.js';
 import { cleanResponseHeaders, requestHeaderObject } from './hop-by-hop.js';
 import type { ProxyHooks, UpstreamRequest } from './types.js';
@@ -22,11 +30,14 @@ function rawHead(status: number, headers: IncomingHttpHeaders): string {
 /**
  * Upgrade (WebSocket) tunnels, shared by both engines: one plain node:http request per upgrade (the
  * connection leaves any pool once switched), then bytes are piped both ways until either side closes.
+ * `res` is the client's response bound to the handshake socket: an upstream that declines the upgrade is
+ * answered through it like any proxied response; after a 101 the socket itself carries the tunnel.
  */
 export class Tunnels {
   private readonly open_ = new Set<Duplex>();
 
-  open(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+  open(_req: IncomingMessage, res: ServerResponse, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+    const socket = res.socket as Duplex;
     const started = performance.now();
     let done = false;
     let connected = false;
@@ -91,24 +102,42 @@ export class Tunnels {
       hooks.onDone({ ok: true, status: res.statusCode ?? 101, upstreamLatencyMs: Math.round(performance.now() - started) });
     });
 
-    // The upstream declined the upgrade: relay its answer as is (nginx does), then close.
-    upstream.on('response', (res: IncomingMessage) => {
+    // The upstream declined the upgrade: its answer is relayed (nginx does) through the response phases, then
+    // the connection closes.
+    upstream.on('response', (upRes: IncomingMessage) => {
       if (done) {
-        res.destroy();
+        upRes.destroy();
         return;
       }
       done = true;
       socket.off('close', onClientClose);
-      const headers = res.headers;
-      // The body is relayed decoded and delimited by closing the connection.
+      const code = upRes.statusCode ?? 502;
+      const headers = upRes.headers;
       cleanResponseHeaders(headers, false);
-      const status = hooks.onResponse(res.statusCode ?? 502, headers) ?? res.statusCode ?? 502;
-      headers.connection = 'close';
-      socket.write(rawHead(status, headers));
-      res.pipe(socket);
-      res.once('error', () => socket.destroy());
-      socket.once('close', () => res.destroy());
-      hooks.onDone({ ok: true, status: res.statusCode ?? 502, upstreamLatencyMs: Math.round(performance.now() - started) });
+      const status = hooks.onResponse(code, headers) ?? code;
+      upRes.once('error', () => socket.destroy());
+      socket.once('close', () => upRes.destroy());
+      const latency = Math.round(performance.now() - started);
+      if (up.bufferResponse === true && hooks.onBody !== undefined) {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        upRes.on('data', (c: Buffer) => {
+          chunks.push(c);
+          size += c.length;
+        });
+        upRes.once('end', () => {
+          hooks.onBody!(status, headers, joinChunks(chunks, size));
+          hooks.onDone({ ok: true, status: code, upstreamLatencyMs: latency });
+        });
+        return;
+      }
+      try {
+        writeHead(res, status, headers);
+      } catch {
+        socket.destroy();
+      }
+      upRes.pipe(res);
+      hooks.onDone({ ok: true, status: code, upstreamLatencyMs: latency });
     });
     upstream.end();
   }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Duplex, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /** How an upstream exchange failed; the caller maps it to Kong's status (timeout → 504, the rest → 502). */
 export type UpstreamFailureKind = 'connect' | 'reset' | 'tls' | 'timeout';
@@ -66,8 +66,11 @@ export interface ProxyHooks {
 export interface ProxyEngine {
   readonly name: 'undici' | 'http-proxy';
   proxy(req: IncomingMessage, res: ServerResponse, up: UpstreamRequest, hooks: ProxyHooks): void;
-  /** Upgrade tunnelling: writes the upstream's 101 head to the client socket, then pipes both ways. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void;
+  /**
+   * WebSocket tunnelling: `res` is bound to the handshake's socket. On the upstream's 101 its head is written
+   * to that socket and bytes flow both ways; any other answer is relayed through `res`.
+   */
+  upgrade(req: IncomingMessage, res: ServerResponse, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void;
   /** Closes pooled upstream connections and open tunnels. */
   close(): Promise<void>;
 }

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { Attempt } from './attempt.js';
 import { hasRequestBody, requestHeaderList } from './hop-by-hop.js';
@@ -136,8 +135,8 @@ export class UndiciEngine implements ProxyEngine {
     this.agentFor(up).dispatch(opts, attempt);
   }
 
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
-    this.tunnels.open(req, socket, head, up, hooks);
+  upgrade(req: IncomingMessage, res: ServerResponse, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
+    this.tunnels.open(req, res, head, up, hooks);
   }
 
   async close(): Promise<void> {
