@@ -47,7 +47,7 @@ export function configYaml({ document, redacted }: ExportedConfig): string {
 }
 
 export const REDACTION_NOTE =
-  `# secrets redacted: certificate keys, private key material, key-auth keys and jwt/hmac secrets read "${REDACTED}";` +
+  `# secrets redacted: certificate keys, private key material, key-auth keys, jwt/hmac secrets and Redis passwords read "${REDACTED}";` +
   ' start the Admin API with --admin-expose-secrets to export them';
 
 /** Nulls dropped (absent = default), foreign keys as plain ids. */

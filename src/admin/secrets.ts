@@ -1,48 +1,59 @@
 /**
  * Secret values the Admin API hides by default. Kong returns certificate keys, key material and credential
- * secrets in full; sluice replaces them with a marker unless the server is started with `exposeSecrets`.
- * Basic-auth passwords are already one-way hashes, so they are shown as Kong shows them.
+ * secrets in full; sluice replaces them with a marker unless the server is started with `exposeSecrets`. Which
+ * fields are secret is src/log/secret-fields.ts; basic-auth passwords are already one-way hashes, so they are
+ * shown as Kong shows them.
  */
+import { REDACTED } from '../log/redact.js';
+import { ENTITY_SECRETS, JWK_PRIVATE_MEMBERS, PLUGIN_SECRETS, type SecretField } from '../log/secret-fields.js';
 import type { EntityName } from '../schema/index.js';
 
-export const REDACTED = '[redacted]';
+export { REDACTED };
 
-/** Top-level fields whose whole value is secret, per entity. */
-const SECRET_FIELDS: Partial<Record<EntityName, readonly string[]>> = {
-  certificates: ['key', 'key_alt'],
-  keyauth_credentials: ['key'],
-  jwt_secrets: ['secret'],
-  hmacauth_credentials: ['secret'],
-};
+type Row = Readonly<Record<string, unknown>>;
 
-/** The private members of a JWK (RFC 7518 §6.2.2 for RSA, §6.2.1 for EC/OKP `d`, §6.4 for `oct` `k`). */
-const JWK_PRIVATE = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
-
-/** Entities that may carry a secret: the only ones whose rows need a redacted copy. */
+/** Entities that may carry a secret the Admin API hides: the only ones whose rows need a redacted copy. */
 export function hasSecrets(name: EntityName): boolean {
-  return name in SECRET_FIELDS || name === 'keys';
+  return name === 'plugins' ? Object.keys(PLUGIN_SECRETS).length > 0 : (ENTITY_SECRETS[name] ?? []).some((f) => !f.hashed);
 }
 
 /**
  * A copy of `row` with its secrets replaced, or null when it carries none (absent and null values are left as
  * they are, so a client can still tell that a certificate has no `key_alt`).
  */
-export function redactRow<R extends Readonly<Record<string, unknown>>>(name: EntityName, row: R): R | null {
-  let out: Record<string, unknown> | null = null;
-  const set = (k: string, v: unknown) => ((out ??= { ...row })[k] = v);
-  for (const f of SECRET_FIELDS[name] ?? []) if (row[f] != null) set(f, REDACTED);
-  if (name === 'keys') {
-    const pem = row['pem'];
-    if (pem && typeof pem === 'object' && (pem as { private_key?: unknown }).private_key != null) {
-      set('pem', { ...pem, private_key: REDACTED });
-    }
-    const jwk = row['jwk'];
-    if (typeof jwk === 'string') {
-      const redacted = redactJwk(jwk);
-      if (redacted !== jwk) set('jwk', redacted);
-    }
+export function redactRow<R extends Row>(name: EntityName, row: R): R | null {
+  if (name === 'plugins') {
+    const fields = typeof row['name'] === 'string' ? PLUGIN_SECRETS[row['name']] : undefined;
+    const config = row['config'];
+    if (fields === undefined || !isRecord(config)) return null;
+    const redacted = redactFields(config, fields);
+    return redacted === null ? null : { ...row, config: redacted };
   }
-  return out as R | null;
+  return redactFields(row, ENTITY_SECRETS[name] ?? []);
+}
+
+function redactFields<R extends Row>(record: R, fields: readonly SecretField[]): R | null {
+  let out: R | null = null;
+  for (const f of fields) {
+    if (f.hashed) continue;
+    const next = redactAt(out ?? record, f.path, f.jwk === true);
+    if (next !== null) out = next as R;
+  }
+  return out;
+}
+
+/** A copy of `record` with the value at `path` redacted (copying the records on the way), or null if unset. */
+function redactAt(record: Row, path: readonly string[], jwk: boolean): Row | null {
+  const [key, ...rest] = path;
+  const v = record[key!];
+  if (v === null || v === undefined) return null;
+  if (rest.length > 0) {
+    if (!isRecord(v)) return null;
+    const inner = redactAt(v, rest, jwk);
+    return inner === null ? null : { ...record, [key!]: inner };
+  }
+  const hidden = jwk && typeof v === 'string' ? redactJwk(v) : REDACTED;
+  return hidden === v ? null : { ...record, [key!]: hidden };
 }
 
 /** Keys keep their JWK a JSON string (as Kong stores it): the public members stay readable. */
@@ -54,10 +65,13 @@ export function redactJwk(jwk: string): string {
     // Not JSON: nothing can be shown safely.
     return REDACTED;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return REDACTED;
-  const obj = parsed as Record<string, unknown>;
-  if (!JWK_PRIVATE.some((m) => m in obj)) return jwk;
+  if (!isRecord(parsed)) return REDACTED;
+  if (!JWK_PRIVATE_MEMBERS.some((m) => m in parsed)) return jwk;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = (JWK_PRIVATE as readonly string[]).includes(k) ? REDACTED : v;
+  for (const [k, v] of Object.entries(parsed)) out[k] = JWK_PRIVATE_MEMBERS.includes(k) ? REDACTED : v;
   return JSON.stringify(out);
+}
+
+function isRecord(v: unknown): v is Row {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -8,6 +8,14 @@ export function formatError(file: string, e: ConfigError): string {
   return `${where}: ${path}${e.message}${hint}`;
 }
 
+/** The error as it may leave the process through logs or the Admin API: secrets replaced, nothing else kept. */
+export function redactedError(e: ConfigError): ConfigError {
+  const { redacted, ...plain } = e;
+  if (redacted === undefined) return plain;
+  const { hint: _hint, ...rest } = plain;
+  return { ...rest, message: redacted.message, ...(redacted.hint !== undefined ? { hint: redacted.hint } : {}) };
+}
+
 /** Entity path segments → `services[0].routes[1].paths[0]`. */
 export function joinPath(segments: readonly (string | number)[]): string {
   let out = '';

@@ -18,6 +18,7 @@ import { type FieldProblem, normalizeRow } from './normalize.js';
 import { type Parsed, parseConfigText } from './parse.js';
 import { checkUniqueness, resolveReferences } from './references.js';
 import { schemaProblems } from './schema-errors.js';
+import { secretValues, withRedactions } from './secret-values.js';
 import type { ConfigError, LoadResult } from './types.js';
 
 export interface LoadOptions {
@@ -57,42 +58,57 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const { parsed: doc } = parsed;
   const value = doc.value;
+  const env = opts.env ?? process.env;
+  let rows: FlatRows | null = null;
+  const fail = (errors: ConfigError[]): LoadResult => ({ ok: false, errors: redactable(errors, value, rows, env) });
   const toErrors = (problems: readonly FieldProblem[]) => problems.map((p) => located(doc, p.path, p.key === true, p.message, p.hint));
 
   const fv = value._format_version;
   if (fv === undefined) {
-    return { ok: false, errors: [located(doc, [], false, "_format_version: required field missing", 'add `_format_version: "3.0"` at the top')] };
+    return fail([located(doc, [], false, "_format_version: required field missing", 'add `_format_version: "3.0"` at the top')]);
   }
   if (typeof fv !== 'string') {
-    return { ok: false, errors: [located(doc, ['_format_version'], false, 'expected a string', `quote it: _format_version: "${String(fv)}"`)] };
+    return fail([located(doc, ['_format_version'], false, 'expected a string', `quote it: _format_version: "${String(fv)}"`)]);
   }
   if (!(FORMAT_VERSIONS as readonly string[]).includes(fv)) {
-    return { ok: false, errors: [located(doc, ['_format_version'], false, `expected one of: ${FORMAT_VERSIONS.join(', ')}`)] };
+    return fail([located(doc, ['_format_version'], false, `expected one of: ${FORMAT_VERSIONS.join(', ')}`)]);
   }
   if (fv !== '3.0') migrateRoutePaths(value);
 
   const validate = compiled('document', () => documentSchema(false));
   if (!validate(value)) {
-    return {
-      ok: false,
-      errors: schemaProblems(validate.errors ?? []).map((p) => located(doc, p.path, p.key, p.message, p.hint)),
-    };
+    return fail(schemaProblems(validate.errors ?? []).map((p) => located(doc, p.path, p.key, p.message, p.hint)));
   }
 
   const now = opts.now ?? Date.now();
   const hash = md5(text);
   const transform = value._transform !== false;
-  const rows = flatten(value);
+  rows = flatten(value);
   const problems: FieldProblem[] = [];
   for (const list of rows.values()) for (const row of list) normalizeRow(row, now, problems);
   checkUniqueness(rows, problems);
   resolveReferences(rows, problems);
-  if (problems.length > 0) return { ok: false, errors: toErrors(problems) };
-  runChecks(rows, { problems, hash, transform, env: opts.env ?? process.env });
-  if (problems.length > 0) return { ok: false, errors: toErrors(problems) };
+  if (problems.length > 0) return fail(toErrors(problems));
+  runChecks(rows, { problems, hash, transform, env });
+  if (problems.length > 0) return fail(toErrors(problems));
 
   const entities = toEntities(rows);
   return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv, transform }) };
+}
+
+/**
+ * Errors of a file that failed to load, each with the form logs and the Admin API show when it quotes a secret.
+ * Secrets are read from the file as written (flattened afresh: the document may not have passed validation)
+ * and, once checks ran, from the normalized rows too (generated keys, hashed passwords).
+ */
+function redactable(errors: ConfigError[], doc: Record<string, unknown>, rows: FlatRows | null, env: NodeJS.ProcessEnv): ConfigError[] {
+  const secrets = secretValues(recordsOf(flatten(doc)), env);
+  if (rows !== null) for (const s of secretValues(recordsOf(rows), env)) secrets.add(s);
+  return withRedactions(errors, secrets);
+}
+
+function recordsOf(rows: FlatRows): [string, Record<string, unknown>[]][] {
+  return [...rows].map(([name, list]) => [name, list.map((r) => r.value)]);
 }
 
 function located(doc: Parsed, path: readonly (string | number)[], key: boolean, message: string, hint?: string): ConfigError {

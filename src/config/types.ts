@@ -8,6 +8,11 @@ export interface ConfigError {
   readonly column?: number;
   readonly message: string;
   readonly hint?: string;
+  /**
+   * Message and hint as logs and the Admin API show them, when they quote a secret (src/log/secret-fields.ts):
+   * the secret's text replaced by `[redacted]`. `sluice validate` shows `message` and `hint` as they are (Kong).
+   */
+  readonly redacted?: { readonly message: string; readonly hint?: string };
 }
 
 export interface LoadedConfig {

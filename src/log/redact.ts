@@ -1,14 +1,10 @@
-// Secrets never reach a log line: values under secret-looking keys, and vault references anywhere.
+// Secrets never reach a log line: values under secret names (src/log/secret-fields.ts), and vault references anywhere.
+import { isSecretName } from './secret-fields.js';
 
-const SECRET_KEY = /password|secret|token|private_key|^key$|credential|authorization|api[-_]?key|cert_key/i;
 const VAULT_REF = /\{vault:\/\/[^}]*\}/g;
 const MAX_DEPTH = 8;
 
 export const REDACTED = '[redacted]';
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
 
 export function redactString(s: string): string {
   return s.includes('{vault://') ? s.replace(VAULT_REF, REDACTED) : s;
@@ -62,7 +58,7 @@ function redactEntries(entries: Iterable<[unknown, unknown]>, depth: number, see
   for (const [k, v] of entries) {
     const key = String(k);
     if (v === undefined) continue;
-    out[key] = isSecretKey(key) ? REDACTED : redact(v, depth + 1, seen);
+    out[key] = isSecretName(key) ? REDACTED : redact(v, depth + 1, seen);
   }
   return out;
 }
