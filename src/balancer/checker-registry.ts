@@ -1,15 +1,16 @@
 /**
- * Health checkers shared across snapshots. A snapshot acquires one checker per upstream at compile time and
- * releases it when the snapshot is retired; a checker is keyed by upstream id + a hash of everything that
- * shapes it, so a reload that keeps an upstream unchanged keeps its health state and its probe timers, and
- * the last release of a removed (or changed) upstream stops its timers at once.
+ * Health checkers shared across snapshots, one registry per gateway. Compiling an upstream builds an inert
+ * checker (`newChecker`: counters, no timers); activating the snapshot hands it to `acquire`, which returns the
+ * live checker with the same key when a serving snapshot already has one, or makes this one live. A checker is
+ * keyed by upstream id + a hash of everything that shapes it, so a reload that keeps an upstream unchanged keeps
+ * its health state and its probe timers, and the last release of a removed (or changed) upstream stops its
+ * timers at once.
  */
 import { createHash } from 'node:crypto';
 import type { Target, Upstream } from '../schema/index.js';
+import type { DnsCache } from './dns-cache.js';
 import { type CheckedTarget, checkerSettings, HealthChecker } from './health-checker.js';
 import { hostHeaderFor, parseTarget } from './target-address.js';
-
-const live = new Map<string, HealthChecker>();
 
 /** Everything a checker depends on; timestamps and tags are left out (they change on every load). */
 export function checkerKey(u: Upstream, targets: readonly Target[]): string {
@@ -19,48 +20,68 @@ export function checkerKey(u: Upstream, targets: readonly Target[]): string {
   return `${u.id}:${digest}`;
 }
 
-/** The checker for this upstream config, shared with any snapshot that already uses the same one. */
-export function acquireChecker(u: Upstream, targets: readonly Target[]): HealthChecker {
-  const key = checkerKey(u, targets);
-  let checker = live.get(key);
-  if (checker === undefined) {
-    let previous: HealthChecker | null = null;
-    for (const c of live.values()) if (c.upstreamId === u.id) previous = c;
-    const settings = checkerSettings(u);
-    const scheme = settings.probe.type === 'https' ? 'https' : 'http';
-    const checked: Omit<CheckedTarget, 'health'>[] = [];
-    for (const t of targets) {
-      if (t.weight <= 0) continue;
-      const { host, port } = parseTarget(t.target);
-      checked.push({ target: t.target, host, port, weight: t.weight, hostHeader: u.host_header ?? hostHeaderFor(host, port, scheme) });
-    }
-    checker = new HealthChecker(u.id, key, settings, checked, previous);
-    live.set(key, checker);
-    checker.start();
+/** A checker for this upstream config that nothing shares yet and that does not probe (compile time). */
+export function newChecker(u: Upstream, targets: readonly Target[]): HealthChecker {
+  const settings = checkerSettings(u);
+  const scheme = settings.probe.type === 'https' ? 'https' : 'http';
+  const checked: Omit<CheckedTarget, 'health'>[] = [];
+  for (const t of targets) {
+    if (t.weight <= 0) continue;
+    const { host, port } = parseTarget(t.target);
+    checked.push({ target: t.target, host, port, weight: t.weight, hostHeader: u.host_header ?? hostHeaderFor(host, port, scheme) });
   }
-  checker.refs++;
-  return checker;
+  return new HealthChecker(u.id, checkerKey(u, targets), settings, checked);
 }
 
-/** Drops one snapshot's hold; the last one stops the checker's timers and probes. */
-export function releaseChecker(checker: HealthChecker): void {
-  if (checker.stopped) return;
-  checker.refs--;
-  if (checker.refs > 0) return;
-  checker.stop();
-  if (live.get(checker.key) === checker) live.delete(checker.key);
-}
+export class CheckerRegistry {
+  readonly #live = new Map<string, HealthChecker>();
 
-/** Probe intervals currently scheduled across all checkers (tests check that a removed upstream left none). */
-export function activeProbeTimers(): number {
-  let n = 0;
-  for (const c of live.values()) n += c.timerCount;
-  return n;
-}
+  constructor(private readonly dns: DnsCache) {}
 
-/** Checkers alive, by upstream id (introspection for tests). */
-export function liveCheckers(upstreamId?: string): number {
-  let n = 0;
-  for (const c of live.values()) if (upstreamId === undefined || c.upstreamId === upstreamId) n++;
-  return n;
+  /**
+   * The live checker for `candidate`'s key, shared; or `candidate` itself, made live: it takes over what the
+   * upstream's current checker knows of its targets and starts probing.
+   */
+  acquire(candidate: HealthChecker): HealthChecker {
+    let checker = this.#live.get(candidate.key);
+    if (checker === undefined) {
+      checker = candidate;
+      let previous: HealthChecker | null = null;
+      for (const c of this.#live.values()) if (c.upstreamId === checker.upstreamId) previous = c;
+      if (previous !== null) checker.carryHealthFrom(previous);
+      this.#live.set(checker.key, checker);
+      checker.start(this.dns);
+    }
+    checker.refs++;
+    return checker;
+  }
+
+  /** Drops one snapshot's hold; the last one stops the checker's timers and probes. */
+  release(checker: HealthChecker): void {
+    if (checker.stopped) return;
+    checker.refs--;
+    if (checker.refs > 0) return;
+    checker.stop();
+    if (this.#live.get(checker.key) === checker) this.#live.delete(checker.key);
+  }
+
+  /** Probe intervals currently scheduled across all checkers (tests check that a removed upstream left none). */
+  activeProbeTimers(): number {
+    let n = 0;
+    for (const c of this.#live.values()) n += c.timerCount;
+    return n;
+  }
+
+  /** Checkers alive, by upstream id (introspection for tests). */
+  liveCheckers(upstreamId?: string): number {
+    let n = 0;
+    for (const c of this.#live.values()) if (upstreamId === undefined || c.upstreamId === upstreamId) n++;
+    return n;
+  }
+
+  /** Gateway stop: every checker stops, whoever still holds it. */
+  close(): void {
+    for (const c of this.#live.values()) c.stop();
+    this.#live.clear();
+  }
 }

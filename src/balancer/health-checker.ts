@@ -1,11 +1,11 @@
 /**
  * An upstream's health checker: per-target counters fed by proxied traffic (passive, the circuit breaker) and
- * by probes (active). It outlives a snapshot when a reload keeps the upstream unchanged (see
- * checker-registry.ts); its timers are unref'd and stop with `stop()`.
+ * by probes (active). Built inert at compile time (counters only); it probes from `start()` to `stop()`, and
+ * outlives a snapshot when a reload keeps the upstream unchanged (see checker-registry.ts). Timers are unref'd.
  */
 import type { Upstream } from '../schema/index.js';
 import { type Probe, type ProbeSpec, startProbe } from './active-probe.js';
-import { cachedAnswer } from './dns-cache.js';
+import type { DnsCache } from './dns-cache.js';
 import { applyReport, type HealthCounters, type HealthReport, isAvailable, newHealth } from './health-state.js';
 
 export interface Thresholds {
@@ -98,13 +98,13 @@ export class HealthChecker {
   #probes = new Set<Probe>();
   #busy = { healthy: false, unhealthy: false };
   #stopped = false;
+  #dns: DnsCache | null = null;
 
   constructor(
     readonly upstreamId: string,
     readonly key: string,
     readonly settings: CheckerSettings,
     targets: readonly Omit<CheckedTarget, 'health'>[],
-    previous: HealthChecker | null,
   ) {
     const s = settings;
     this.enabled =
@@ -114,17 +114,22 @@ export class HealthChecker {
       s.passive.tcpFailures > 0 ||
       s.passive.timeouts > 0;
     const map = new Map<string, CheckedTarget>();
-    for (const t of targets) {
-      // A changed upstream keeps what it knew of the targets it still has (Kong keeps health across reloads).
-      const before = previous?.targets.get(t.target)?.health;
-      map.set(t.target, { ...t, health: before ? { ...before } : newHealth() });
-    }
+    for (const t of targets) map.set(t.target, { ...t, health: newHealth() });
     this.targets = map;
   }
 
-  /** Starts the probe timers (active checks); no-op when both intervals are 0. */
-  start(): void {
+  /** A changed upstream keeps what its previous checker knew of the targets it still has (Kong keeps health across reloads). */
+  carryHealthFrom(previous: HealthChecker): void {
+    for (const [target, t] of this.targets) {
+      const before = previous.targets.get(target)?.health;
+      if (before) Object.assign(t.health, before);
+    }
+  }
+
+  /** Starts the probe timers (active checks; no timers when both intervals are 0); probes read `dns`. */
+  start(dns: DnsCache): void {
     if (this.#stopped || this.#timers.length > 0) return;
+    this.#dns = dns;
     const every = (seconds: number, healthy: boolean) => {
       if (seconds <= 0) return;
       const timer = setInterval(() => void this.#probeRound(healthy), seconds * 1000);
@@ -205,7 +210,7 @@ export class HealthChecker {
   }
 
   async #probeOne(t: CheckedTarget): Promise<void> {
-    const answer = cachedAnswer(t.host);
+    const answer = this.#dns?.cachedAnswer(t.host);
     const address = answer?.addresses[0] ?? t.host;
     const probe = startProbe(this.settings.probe, { address, port: t.port, hostname: t.host, hostHeader: t.hostHeader });
     this.#probes.add(probe);

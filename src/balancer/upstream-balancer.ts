@@ -2,21 +2,25 @@
  * One Upstream entity's balancer, as a snapshot holds it: the algorithm and its per-target numbers belong to
  * this object (one snapshot); target health belongs to the shared checker (checker-registry.ts). Mutable
  * state lives in private fields, so freezing the snapshot does not touch it.
+ *
+ * Compiling builds it inert: a private checker that does not probe, no DNS. `activate` (when its snapshot is
+ * swapped in) trades that checker for the gateway's shared one and keeps its target names resolved; `dispose`
+ * (when the snapshot is retired) gives both back.
  */
-import { isIP } from 'node:net';
 import type { Target, Upstream } from '../schema/index.js';
 import type { BalancerPlan, PeerAddress, PeerOutcome } from '../snapshot/proxy-plan.js';
 import type { Algorithm, SlotStats } from './algorithm.js';
 import type { BalanceRequest } from './balance-request.js';
-import { acquireChecker, releaseChecker } from './checker-registry.js';
+import { newChecker } from './checker-registry.js';
 import { createConsistentHashing } from './consistent-hashing.js';
-import { cachedAnswer } from './dns-cache.js';
+import { isNamedHost } from './dns-cache.js';
 import { type HashSpec, hashSpec, valueToHash } from './hash-input.js';
 import type { CheckedTarget, HealthChecker } from './health-checker.js';
 import { createLatency, recordLatency } from './latency.js';
 import { createLeastConnections } from './least-connections.js';
 import { createRoundRobin } from './round-robin.js';
 import { hostHeaderFor } from './target-address.js';
+import type { BalancerResources } from './resources.js';
 import { buildHealthReport, type UpstreamHealthReport } from './upstream-health.js';
 
 interface BalancedPeer extends PeerAddress {
@@ -24,7 +28,8 @@ interface BalancedPeer extends PeerAddress {
 }
 
 interface Slot {
-  readonly target: CheckedTarget;
+  /** Rebound to the shared checker's target on activation. */
+  target: CheckedTarget;
   readonly stats: SlotStats;
   /** Whether `target.host` is a name that DNS resolves (IPs and 'localhost' need no lookup). */
   readonly named: boolean;
@@ -49,26 +54,25 @@ export class UpstreamBalancer implements BalancerPlan {
   readonly upstreamId: string;
   readonly name: string;
   readonly hostHeader: string | null;
-  readonly #checker: HealthChecker;
+  #checker: HealthChecker;
   readonly #slots: Slot[] = [];
   readonly #algorithm: Algorithm;
   readonly #hash: HashSpec | null;
   readonly #peers = new WeakSet<PeerAddress>();
+  /** The gateway's, from activation until disposal; null while inert. */
+  #resources: BalancerResources | null = null;
   #disposed = false;
 
   constructor(u: Upstream, targets: readonly Target[]) {
     this.upstreamId = u.id;
     this.name = u.name;
     this.hostHeader = u.host_header ?? null;
-    this.#checker = acquireChecker(u, targets);
+    this.#checker = newChecker(u, targets);
     for (const t of this.#checker.targets.values()) {
       const index = this.#slots.length;
-      // Kong resolves 'localhost' itself; IPs need no lookup.
-      const named = isIP(t.host) === 0 && t.host !== 'localhost';
+      const named = isNamedHost(t.host);
       const byName = peer(index, t.host === 'localhost' ? '127.0.0.1' : t.host, t);
       this.#peers.add(byName);
-      // Warm the DNS cache now, so the first requests already find an answer.
-      if (named) cachedAnswer(t.host);
       this.#slots.push({
         target: t,
         stats: { weight: t.weight, inflight: 0, ewma: 0, ewmaAt: 0 },
@@ -140,19 +144,40 @@ export class UpstreamBalancer implements BalancerPlan {
   }
 
   health(): UpstreamHealthReport {
-    return buildHealthReport(this.upstreamId, this.#checker);
+    return buildHealthReport(this.upstreamId, this.#checker, this.#resources?.dns ?? null);
   }
 
-  /** Releases the health checker (its probes stop when no snapshot uses it any more). Idempotent. */
+  /**
+   * Takes the gateway's checker for this upstream (shared with serving snapshots that have the same one, health
+   * carried over otherwise) and starts keeping the target names resolved, so the first requests find an answer.
+   */
+  activate(resources: BalancerResources): void {
+    if (this.#disposed) throw new Error(`balancer '${this.name}' was disposed; compile the config again`);
+    if (this.#resources !== null) return;
+    const shared = resources.checkers.acquire(this.#checker);
+    if (shared !== this.#checker) {
+      // Same key, same targets: bind the slots to the counters the serving snapshots already update.
+      for (const slot of this.#slots) slot.target = shared.targets.get(slot.target.target)!;
+      this.#checker = shared;
+    }
+    for (const slot of this.#slots) if (slot.named) resources.dns.retain(slot.target.host);
+    this.#resources = resources;
+  }
+
+  /** Gives the checker and the names back (probes stop when no snapshot uses them any more). Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    releaseChecker(this.#checker);
+    const resources = this.#resources;
+    if (resources === null) return;
+    this.#resources = null;
+    resources.checkers.release(this.#checker);
+    for (const slot of this.#slots) if (slot.named) resources.dns.release(slot.target.host);
   }
 
   #peerFor(i: number, slot: Slot): PeerAddress {
     if (!slot.named) return slot.byName;
-    const answer = cachedAnswer(slot.target.host);
+    const answer = this.#resources?.dns.cachedAnswer(slot.target.host);
     const addresses = answer?.addresses;
     // No answer yet: connect by name (the system resolver answers this once) rather than wait here.
     if (addresses === undefined || addresses.length === 0) return slot.byName;

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import type { BalancerPlan } from '../snapshot/proxy-plan.js';
-import { cachedAnswer } from './dns-cache.js';
+import type { DnsCache } from './dns-cache.js';
 import { isAvailable } from './health-state.js';
 import type { HealthChecker } from './health-checker.js';
 
@@ -44,10 +44,11 @@ export interface UpstreamHealthReport {
   readonly targets: readonly TargetHealthReport[];
 }
 
-export function buildHealthReport(id: string, checker: HealthChecker): UpstreamHealthReport {
+/** `dns` is null for a balancer that is not serving (compiled, never activated): names are shown unresolved. */
+export function buildHealthReport(id: string, checker: HealthChecker, dns: DnsCache | null): UpstreamHealthReport {
   const targets: TargetHealthReport[] = [];
   for (const t of checker.targets.values()) {
-    const answer = cachedAnswer(t.host);
+    const answer = dns?.cachedAnswer(t.host) ?? null;
     const up = isAvailable(t.health);
     const health: AddressHealth = !checker.enabled ? 'HEALTHCHECKS_OFF' : up ? 'HEALTHY' : 'UNHEALTHY';
     const failed = answer !== null && answer.addresses.length === 0 && answer.error !== null;

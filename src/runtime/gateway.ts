@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAdminServer } from '../admin/server.js';
-import { disposeBalancers } from '../balancer/dispose.js';
+import { BalancerResources } from '../balancer/resources.js';
 import type { StartOptions } from '../cli/start.js';
-import { formatError } from '../config/errors.js';
+import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
+import type { ConfigError } from '../config/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { closeRedisClients } from '../plugins/rate-limiting/redis-counters.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../proxy/engine/types.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
 import { DEFAULT_PROXY_SETTINGS, parseHeaders, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
-import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
-import { PluginCompileError } from '../snapshot/compile-plugins.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
+import { compileConfig } from './compile-config.js';
 import { createConfigLoader } from './load-worker.js';
 import { createReloader, entityCounts, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
@@ -44,6 +44,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly cell: SnapshotCell;
+  /** Health checkers and the DNS cache its snapshots share (introspection for tests). */
+  readonly balancers: BalancerResources;
   readonly proxyAddress: { host: string; port: number };
   readonly proxySslAddress: { host: string; port: number } | null;
   readonly adminAddress: { host: string; port: number } | null;
@@ -60,23 +62,21 @@ export class ConfigInvalidError extends Error {
   }
 }
 
-/** Starts a gateway in this process: load + compile the config, listen, watch. Throws when the config is invalid. */
+/**
+ * Starts a gateway in this process: load + compile the config, listen, watch. Throws when the config is invalid
+ * (its errors redacted as in logs: start-up output goes where logs go; `sluice validate` shows the values).
+ */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { logger } = opts;
+  const invalid = (errors: readonly ConfigError[]) => new ConfigInvalidError(errors.map((e) => formatError(opts.conf, redactedError(e))));
   const loaded = await loadConfigFile(opts.conf);
-  if (!loaded.ok) throw new ConfigInvalidError(loaded.errors.map((e) => formatError(opts.conf, e)));
-  let initial: CompiledSnapshot;
-  try {
-    initial = compileSnapshot(loaded.config, opts.conf, 1, logger);
-  } catch (err) {
-    if (err instanceof PluginCompileError) throw new ConfigInvalidError([`${opts.conf}: ${err.path}: ${err.message}`]);
-    throw err;
-  }
-  const cell = new SnapshotCell(initial, (old) => {
-    // Health checkers that no newer snapshot shares stop probing now.
-    disposeBalancers(old.proxy.balancers);
-    logger.debug('snapshot retired', { generation: old.generation });
-  });
+  if (!loaded.ok) throw invalid(loaded.errors);
+  const compiled = compileConfig(loaded.config, opts.conf, 1, logger);
+  if (!compiled.ok) throw invalid(compiled.errors);
+  const initial = compiled.snapshot;
+  const balancers = new BalancerResources();
+  // Snapshots join the shared health checkers when they become current and leave when they retire.
+  const cell = new SnapshotCell(initial, { balancers }, (old) => logger.debug('snapshot retired', { generation: old.generation }));
   const settings: ProxySettings = { ...DEFAULT_PROXY_SETTINGS, ...opts.settings };
   const engine = createEngine(opts.engine);
   const stats = createStats();
@@ -145,7 +145,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await admin?.close();
     await loader.close();
     await engine.close();
-    disposeBalancers(initial.proxy.balancers);
+    cell.close();
+    balancers.close();
     throw err;
   }
 
@@ -175,6 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let closed = false;
   return {
     cell,
+    balancers,
     proxyAddress: { host: address.address, port: address.port },
     proxySslAddress: sslAddress ? { host: sslAddress.address, port: sslAddress.port } : null,
     adminAddress,
@@ -188,7 +190,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await Promise.all([proxy!.close(opts.drainTimeoutMs), proxySsl?.close(opts.drainTimeoutMs), admin?.close()]);
       await loader.close();
       await engine.close();
-      disposeBalancers(cell.current.proxy.balancers);
+      cell.close();
+      balancers.close();
       await closeRedisClients();
     },
   };

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { formatError } from '../config/errors.js';
+import { formatError, redactedError } from '../config/errors.js';
 import { md5 } from '../config/load.js';
 import type { ConfigError, LoadResult } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
-import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
-import { PluginCompileError } from '../snapshot/compile-plugins.js';
+import type { CompiledSnapshot } from '../snapshot/compile.js';
+import { compileConfig, configFailure } from './compile-config.js';
 import type { SnapshotCell } from './runtime.js';
 
 export type { ConfigLoader } from './load-worker.js';
@@ -25,7 +25,8 @@ export function entityCounts(s: CompiledSnapshot): Record<string, number> {
 
 /**
  * Reload = the whole pipeline + compile, then one swap (Caddy's all-or-nothing). Reloads are serialized: a
- * change that arrives while one runs is applied after it, and only the newest pending content is kept.
+ * change that arrives while one runs is applied after it, and only the newest pending content is kept. A
+ * failure is logged, recorded for `/status` and returned with secrets redacted (`sluice validate` shows them).
  */
 export function createReloader(file: string, cell: SnapshotCell, loader: ConfigLoader, logger: Logger) {
   let running: Promise<ReloadOutcome> | null = null;
@@ -41,14 +42,14 @@ export function createReloader(file: string, cell: SnapshotCell, loader: ConfigL
       result = { ok: false, errors: [{ path: '', message: `config loader failed: ${(err as Error).message}` }] };
     }
     if (!result.ok) return fail(result.errors);
-    let next: CompiledSnapshot;
+    const compiled = compileConfig(result.config, file, cell.current.generation + 1, logger);
+    if (!compiled.ok) return fail(compiled.errors);
+    const next = compiled.snapshot;
     try {
-      next = compileSnapshot(result.config, file, cell.current.generation + 1, logger);
+      cell.swap(next);
     } catch (err) {
-      const path = err instanceof PluginCompileError ? err.path : '';
-      return fail([{ path, message: `compile failed: ${(err as Error).message}` }]);
+      return fail([configFailure(result.config, '', `activation failed: ${(err as Error).message}`)]);
     }
-    cell.swap(next);
     const ms = Math.round(performance.now() - started);
     logger.info('config reloaded', {
       file,
@@ -60,7 +61,8 @@ export function createReloader(file: string, cell: SnapshotCell, loader: ConfigL
     return { status: 'swapped', snapshot: next, ms };
   }
 
-  function fail(errors: readonly ConfigError[]): ReloadOutcome {
+  function fail(raw: readonly ConfigError[]): ReloadOutcome {
+    const errors = raw.map(redactedError);
     cell.recordFailure({ time: new Date().toISOString(), file, errors });
     logger.error('config reload failed; the previous configuration keeps serving', {
       file,

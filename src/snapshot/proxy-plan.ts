@@ -2,6 +2,7 @@ import type { RouteLike, Router } from '../router/types.js';
 import type { PluginChain } from '../plugins/chain.js';
 import type { Consumer } from '../schema/index.js';
 import type { BalanceRequest } from '../balancer/balance-request.js';
+import type { BalancerResources } from '../balancer/resources.js';
 import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { UpstreamTlsPlan } from '../tls/upstream-tls.js';
 
@@ -54,7 +55,9 @@ export interface BalancerPlan {
   report(peer: PeerAddress, outcome: PeerOutcome | null): void;
   /** Per-target health (Admin API `/upstreams/{u}/health`). */
   health(): UpstreamHealthReport;
-  /** Releases shared health checkers; called when the snapshot is retired. */
+  /** Joins the gateway's shared health checkers and DNS cache; called when the snapshot is swapped in. */
+  activate(resources: BalancerResources): void;
+  /** Gives them back; called when the snapshot is retired (or was never swapped in). */
   dispose(): void;
 }
 

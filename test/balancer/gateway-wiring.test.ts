@@ -1,15 +1,15 @@
 import t from 'tap';
-import { activeProbeTimers, liveCheckers } from '../../src/balancer/checker-registry.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { poolConfig } from './lb-helpers.js';
-// A real gateway disposes health checkers when a snapshot retires and when it closes (src/balancer/dispose.ts).
+// A real gateway disposes health checkers when a snapshot retires and when it closes (src/snapshot/lifecycle.ts).
 t.test('a real gateway: reload and close stop probe timers', async (t) => {
   const up = await startUpstream('u');
   t.teardown(() => up.close());
-  t.equal(activeProbeTimers(), 0, 'nothing probing before');
   const active = 'healthchecks:\n  active:\n    healthy:\n      interval: 0.05';
   const gw = await startTestGateway(poolConfig([{ target: `127.0.0.1:${up.port}` }], active));
+  const activeProbeTimers = () => gw.balancers.checkers.activeProbeTimers();
+  const liveCheckers = () => gw.balancers.checkers.liveCheckers();
   t.equal(activeProbeTimers(), 1, 'one probe interval');
   await gw.writeConfig(poolConfig([{ target: `127.0.0.1:${up.port}` }], active).replace('name: r', 'name: r2'));
   t.equal((await gw.reload()).status, 'swapped');

@@ -1,6 +1,5 @@
 import t, { type Test } from 'tap';
-import { activeProbeTimers, liveCheckers } from '../../src/balancer/checker-registry.js';
-import { disposeBalancers } from '../../src/balancer/dispose.js';
+import { BalancerResources } from '../../src/balancer/resources.js';
 import { upstreamHealthReport } from '../../src/balancer/upstream-health.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -204,10 +203,8 @@ t.test('health state survives a reload that keeps the upstream', async (t) => {
   t.equal(health(gw)[`127.0.0.1:${bad.port}`], 'UNHEALTHY');
   bad.status = 200;
   const unrelated = `  - name: other\n    url: ${other.url}\n    routes: [{ name: o, paths: [/other] }]\n`;
-  const old = gw.cell.current;
   await gw.writeConfig(poolConfig(targets, hc).replace('services:\n', `services:\n${unrelated}`));
   t.equal((await gw.reload()).status, 'swapped');
-  disposeBalancers(old.proxy.balancers);
   t.equal((await request(gw.port, '/other')).headers['x-upstream'], 'other', 'new config serves');
   t.equal(health(gw)[`127.0.0.1:${bad.port}`], 'UNHEALTHY', 'still unhealthy after the reload');
   const seen = bad.seen.length;
@@ -215,12 +212,10 @@ t.test('health state survives a reload that keeps the upstream', async (t) => {
   t.equal(bad.seen.length, seen, 'and still out of rotation');
 
   // Changing the upstream (a new target) starts a new checker that carries the known targets' state over.
-  const old2 = gw.cell.current;
   await gw.writeConfig(poolConfig([...targets, { target: `127.0.0.1:${other.port}` }], hc));
   t.equal((await gw.reload()).status, 'swapped');
-  disposeBalancers(old2.proxy.balancers);
   t.equal(health(gw)[`127.0.0.1:${bad.port}`], 'UNHEALTHY', 'carried over to the changed upstream');
-  t.equal(liveCheckers(), 1, 'one checker left');
+  t.equal(gw.balancers.checkers.liveCheckers(), 1, 'one checker left');
 });
 
 t.test('a reload that removes the upstream leaves no probe timers', async (t) => {
@@ -235,8 +230,13 @@ t.test('a reload that removes the upstream leaves no probe timers', async (t) =>
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
     return compileSnapshot(loaded.config, 'kong.yaml', gen, logger);
   };
-  // The wiring gateway.ts uses: a retired snapshot disposes its balancers.
-  const cell = new SnapshotCell(compile(withPool, 1), (old) => disposeBalancers(old.proxy.balancers));
+  // The wiring gateway.ts uses: the cell activates a snapshot as it becomes current and disposes it on retire.
+  const resources = new BalancerResources();
+  const activeProbeTimers = () => resources.checkers.activeProbeTimers();
+  const liveCheckers = () => resources.checkers.liveCheckers();
+  const first = compile(withPool, 1);
+  t.equal(activeProbeTimers(), 0, 'compiling starts no probes');
+  const cell = new SnapshotCell(first, { balancers: resources });
   t.equal(activeProbeTimers(), 2, 'healthy and unhealthy intervals scheduled');
   t.ok(await eventually(() => up.seen.length >= 2), 'probing');
 
@@ -255,5 +255,6 @@ t.test('a reload that removes the upstream leaves no probe timers', async (t) =>
   const probes = up.seen.length;
   await new Promise((r) => setTimeout(r, 200));
   t.equal(up.seen.length, probes, 'and no more probes arrive');
-  disposeBalancers(cell.current.proxy.balancers);
+  cell.close();
+  resources.close();
 });
