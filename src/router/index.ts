@@ -2,6 +2,7 @@
 export { buildRouter } from './indexed.js';
 export { buildLinearRouter } from './linear.js';
 export { escapeUpstreamPath, normalizePath } from './normalize.js';
+export { HTTP_SUBSYSTEM_PROTOCOLS, isHttpSubsystemRoute, requiresTls } from './protocols.js';
 export { checkRouteHeaderValue, checkRouteHost, checkRoutePath } from './route-checks.js';
 export { upstreamPath } from './upstream-path.js';
 export type { MatchRequest, RouteLike, RouteMatch, Router } from './types.js';

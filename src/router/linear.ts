@@ -1,14 +1,13 @@
 /** The reference router: every matcher in priority order, tried one by one. Slow, obvious, and the oracle. */
 import { compileMatchers, comparePriority, type Matcher, Probe, test } from './matcher.js';
+import { isHttpSubsystemRoute } from './protocols.js';
 import type { MatchRequest, RouteLike, RouteMatch, Router } from './types.js';
-
-// Kong's http subsystem compiles routes with at least one of these protocols (spec §5.1).
-const HTTP_PROTOCOLS = new Set(['http', 'https', 'grpc', 'grpcs']);
 
 /** All matchers of the HTTP routes, sorted by priority, ranks assigned. */
 export function sortedMatchers<R extends RouteLike>(routes: readonly R[]): Matcher<R>[] {
   const all: Matcher<R>[] = [];
-  for (const r of routes) if (r.protocols.some((p) => HTTP_PROTOCOLS.has(p))) all.push(...compileMatchers(r));
+  // Kong's http subsystem compiles routes with at least one http-subsystem protocol (spec §5.1).
+  for (const r of routes) if (isHttpSubsystemRoute(r.protocols)) all.push(...compileMatchers(r));
   all.sort(comparePriority);
   all.forEach((m, i) => {
     m.rank = i;

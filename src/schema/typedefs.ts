@@ -4,8 +4,21 @@
  */
 import { type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
 
-export const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const;
+/** Kong's protocols (kong/constants.lua), with Kong Enterprise's WebSocket `ws` and `wss` (both http subsystem). */
+export const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
+
+export const isWebSocketProtocol = (p: string): boolean => p === 'ws' || p === 'wss';
+
+/**
+ * The port a service `url` without one gets (Kong services.lua url shorthand: 80 and 443 for http(s) and
+ * ws(s), 80 otherwise).
+ */
+export const urlDefaultPort = (scheme: string): number => (scheme === 'https' || scheme === 'wss' ? 443 : 80);
+
+/** The scheme of the upstream request: TLS for https, grpcs and wss services (a WebSocket handshake is HTTP/1.1). */
+export const upstreamScheme = (protocol: string): 'http' | 'https' =>
+  protocol === 'https' || protocol === 'grpcs' || protocol === 'wss' ? 'https' : 'http';
 
 export const uuid = () =>
   Type.String({

@@ -1,6 +1,7 @@
 import { hostHeaderFor, parseTarget } from '../balancer/target-address.js';
 import { UpstreamBalancer } from '../balancer/upstream-balancer.js';
 import type { Entities, Service, Target, Upstream } from '../schema/index.js';
+import { upstreamScheme } from '../schema/typedefs.js';
 import { compileUpstreamTls, indexTlsEntities, type TlsEntities } from '../tls/upstream-tls.js';
 import type { BalancerPlan, ServicePlan } from './proxy-plan.js';
 
@@ -39,7 +40,7 @@ export function compileServices(
 }
 
 function compileService(s: Service, balancers: ReadonlyMap<string, BalancerPlan>, tls: TlsEntities): ServicePlan {
-  const protocol = s.protocol === 'https' || s.protocol === 'grpcs' ? 'https' : 'http';
+  const protocol = upstreamScheme(s.protocol);
   const balancer = balancers.get(s.host) ?? null;
   return Object.freeze({
     id: s.id,
@@ -53,7 +54,8 @@ function compileService(s: Service, balancers: ReadonlyMap<string, BalancerPlan>
     connectTimeout: s.connect_timeout,
     writeTimeout: s.write_timeout,
     readTimeout: s.read_timeout,
-    hostHeader: hostHeaderFor(s.host, s.port, s.protocol),
+    // By the upstream scheme: a ws service on 80 or a wss one on 443 sends a Host without the port (Kong EE).
+    hostHeader: hostHeaderFor(s.host, s.port, protocol),
     tls: compileUpstreamTls(s, tls),
     balancer,
   });

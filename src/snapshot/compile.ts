@@ -1,7 +1,7 @@
 import { buildAdminViews } from '../admin/views.js';
 import type { LoadedConfig } from '../config/types.js';
 import { upstreamHealthReport } from '../balancer/upstream-health.js';
-import { buildLinearRouter, buildRouter } from '../router/index.js';
+import { buildLinearRouter, buildRouter, isHttpSubsystemRoute, requiresTls } from '../router/index.js';
 import type { Consumer, Route } from '../schema/index.js';
 import type { Logger } from '../log/logger.js';
 import type { PluginChain } from '../plugins/chain.js';
@@ -18,8 +18,6 @@ export interface CompiledSnapshot extends Snapshot {
   /** Server certificates by SNI for the TLS listener; handshakes read the current snapshot's set. */
   readonly tls: CertificateSet;
 }
-
-const HTTP_PROTOCOLS = new Set(['http', 'https', 'grpc', 'grpcs']);
 
 /**
  * Pure: validated entities in, a frozen snapshot out. Everything the request path needs that depends only on
@@ -39,7 +37,7 @@ export function compileSnapshot(
   for (const r of entities.routes) {
     // Kong (runloop/handler new_router): stream routes belong to another subsystem, and routes of a disabled
     // service are left out of the router altogether (so they answer 404).
-    if (!r.protocols.some((p) => HTTP_PROTOCOLS.has(p))) continue;
+    if (!isHttpSubsystemRoute(r.protocols)) continue;
     const service = r.service ? services.get(r.service.id) : undefined;
     if (r.service && !service) continue;
     if (service && !service.enabled) continue;
@@ -79,7 +77,7 @@ export function compileSnapshot(
 }
 
 function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChain): RoutePlan {
-  const httpsOnly = r.protocols.includes('https') && !r.protocols.includes('http');
+  const httpsOnly = requiresTls(r.protocols);
   return {
     id: r.id,
     name: r.name ?? null,

@@ -36,6 +36,7 @@ t.test('differential: indexed router == linear router on random route sets', asy
       if (chance(0.1)) f.snis = [pick(['s.a.com', '*.a.com'])];
       if (chance(0.2)) f.regex_priority = Math.floor(r() * 5) - 1;
       if (chance(0.05)) f.protocols = ['tcp'];
+      else if (chance(0.15)) f.protocols = pick([['ws'], ['wss'], ['ws', 'wss'], ['grpc', 'grpcs']]);
       if (!f.paths && !f.hosts?.length && !f.methods && !f.headers) f.paths = ['/'];
       routes.push(route(`r${i}`, f));
     }

@@ -279,6 +279,31 @@ const cases: Case[] = [
       [{ path: '/pkg.Svc/Call' }, 'grpc'],
     ],
   },
+  {
+    // Kong EE: ws/wss are http-subsystem protocols and the router never looks at protocols or the Upgrade
+    // header; a WebSocket route competes on hosts, paths, headers (and snis for TLS requests) like any route.
+    name: 'ws and wss routes are HTTP routes, matched like http and https ones',
+    routes: [
+      route('ws', { protocols: ['ws'], paths: ['/chat'] }),
+      route('http', { paths: ['/chat/history'] }),
+      route('wss-sni', { protocols: ['wss'], snis: ['chat.example.com'], paths: ['/secure'] }),
+      route('wss', { protocols: ['wss'], paths: ['/secure'] }),
+      route('both', { protocols: ['ws', 'wss'], hosts: ['ws.example.com'] }),
+    ],
+    requests: [
+      [{ path: '/chat' }, 'ws', '/chat'],
+      [{ path: '/chat', scheme: 'https', sni: 'chat.example.com' }, 'ws'],
+      [{ path: '/chat/history' }, 'http'],
+      [{ path: '/chat/live' }, 'ws'],
+      // SNIs count on TLS requests only, as for https routes (plain text reaches wss-sni; the lifecycle answers 426).
+      [{ path: '/secure', scheme: 'https', sni: 'chat.example.com' }, 'wss-sni'],
+      [{ path: '/secure', scheme: 'https', sni: 'other.example.com' }, 'wss'],
+      [{ path: '/secure' }, 'wss-sni'],
+      [{ host: 'ws.example.com', path: '/x' }, 'both', null],
+      [{ host: 'ws.example.com:8000', path: '/x', scheme: 'https', sni: 'ws.example.com' }, 'both'],
+      [{ path: '/other' }, null],
+    ],
+  },
 ];
 
 t.test('routing cases (indexed and linear)', async (t) => {
