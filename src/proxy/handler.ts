@@ -186,7 +186,7 @@ function absoluteForm(req: IncomingMessage): void {
   req.url = rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest;
 }
 
-const BAD_HOST: RoutingAnswer = Object.freeze({ status: 400, message: 'Bad request', rawPath: '', query: '' });
+const CLOSE: Record<string, string> = Object.freeze({ Connection: 'close' }) as Record<string, string>;
 
 /**
  * nginx answers 400 before any routing for a request with two Host headers, an HTTP/1.1 request without one,
@@ -413,7 +413,12 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
     res.once('close', () => ctx.snapshots.release(snap));
     const requestId = newRequestId();
     try {
-      const routed = badHost(req) ? BAD_HOST : route(snap, req, scheme);
+      if (badHost(req)) {
+        // nginx refuses these before Kong (and any plugin) sees them, and closes the connection.
+        replyPlain(res, req, 400, 'Bad request', CLOSE, requestId, startedAt);
+        return;
+      }
+      const routed = route(snap, req, scheme);
       const answer = isAnswer(routed);
       // Plugins run when the matched route has any, or (for routing failures) when global plugins exist.
       if (answer ? snap.proxy.globalPlugins.slots.length > 0 : routed.match.route.plugins.slots.length > 0) {

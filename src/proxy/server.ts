@@ -38,8 +38,9 @@ export function createStats(): ServerStats {
 }
 
 /**
- * A handshake pipelined behind a request whose response is still being written waits for it (responses
- * leave a connection in request order, and the tunnel may only start after the earlier answer is out).
+ * An upgrade pipelined behind a request whose response is still being written waits for it: responses leave a
+ * connection in request order, a tunnel may only start after the earlier answer is out, and a re-read request
+ * needs the socket free of the old parser's response.
  */
 function afterPending(socket: Duplex, start: () => void): void {
   const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -98,10 +99,10 @@ export async function listenProxy(
   // their socket, every other upgrade re-read as the plain request Kong would make of it.
   const emitConnection = (socket: Duplex) => server.emit(tls ? 'secureConnection' : 'connection', socket);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!isWebSocketHandshake(req)) return reparseAsPlain(emitConnection, req, socket, head);
     // node:http dropped its own listeners from this socket when it handed it over.
     socket.on('error', () => socket.destroy());
-    afterPending(socket, () => handler(req, responseOnSocket(req, socket), head));
+    if (!isWebSocketHandshake(req)) afterPending(socket, () => reparseAsPlain(emitConnection, req, socket, head));
+    else afterPending(socket, () => handler(req, responseOnSocket(req, socket), head));
   });
   // A failed handshake (unknown CA on the client side, plain http on the TLS port) only closes that socket.
   if (tls) server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());

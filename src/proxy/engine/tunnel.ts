@@ -142,7 +142,12 @@ export class Tunnels {
     upstream.end();
   }
 
-  /** Either side closing or failing tears the whole tunnel down. */
+  /**
+   * Either side closing or failing tears the whole tunnel down. Either side ending does too, once what it sent
+   * has been passed on (nginx finalizes an upgraded connection at the first EOF): node:http's sockets allow
+   * half-open connections, so without this a client that hangs up would leave the upstream leg open until the
+   * upstream hangs up too — and the request's log phase would wait for it.
+   */
   private join(a: Duplex, b: Socket): void {
     this.open_.add(a);
     this.open_.add(b);
@@ -152,6 +157,13 @@ export class Tunnels {
       a.destroy();
       b.destroy();
     };
+    const endedBy = (to: Duplex) => () => {
+      // pipe() has ended `to` after the last bytes from the side that ended: close both once they are written.
+      if (to.writableFinished) teardown();
+      else to.once('finish', teardown);
+    };
+    a.once('end', endedBy(b));
+    b.once('end', endedBy(a));
     a.once('close', teardown);
     b.once('close', teardown);
     a.on('error', teardown);
