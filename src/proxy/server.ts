@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSniCallback, type ServerTlsOptions } from '../tls/sni-callback.js';
 import type { Duplex } from 'node:stream';
+import { type DrainState, drainServer } from './drain.js';
 import { createProxyHandler, type ProxyContext } from './handler.js';
 import { runWithPlugins } from './plugin-flow.js';
 import { isWebSocketHandshake, REPARSED, reparseAsPlain, responseOnSocket } from './upgrade.js';
@@ -21,7 +22,10 @@ export interface ServerStats {
 export interface Listener {
   readonly server: Server;
   address(): AddressInfo;
-  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
+  /**
+   * Stops accepting and closes idle connections; in-flight requests finish with `Connection: close` for up to
+   * `graceMs`, then what is left is cut. Resolves when the last connection is gone.
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -76,7 +80,10 @@ export async function listenProxy(
 ): Promise<Listener> {
   const scheme = tls ? 'https' : 'http';
   const onRequest = createProxyHandler(ctx, scheme, runWithPlugins);
+  const drain: DrainState = { draining: false };
   const handler = (req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | null = null): void => {
+    // Shutting down: answer what arrives, then close its connection (Connection: close).
+    if (drain.draining) res.shouldKeepAlive = false;
     stats.total_requests++;
     stats.connections_writing++;
     res.once('close', () => stats.connections_writing--);
@@ -118,6 +125,14 @@ export async function listenProxy(
       sockets.delete(socket);
     });
   });
+  // node:http reads HTTPS requests from the TLS sockets, which is where a drain finds the response in progress.
+  const tlsSockets = new Set<Socket>();
+  if (tls) {
+    server.on('secureConnection', (socket: Socket) => {
+      tlsSockets.add(socket);
+      socket.once('close', () => tlsSockets.delete(socket));
+    });
+  }
   // A malformed request line or header gets a 400 from Node's parser; never let it reach an unhandled error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) return socket.destroy();
@@ -138,15 +153,6 @@ export async function listenProxy(
   return {
     server,
     address: () => server.address() as AddressInfo,
-    close: (graceMs) =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        const timer = setTimeout(() => {
-          for (const s of sockets) s.destroy();
-        }, graceMs);
-        timer.unref();
-        server.once('close', () => clearTimeout(timer));
-      }),
+    close: (graceMs) => drainServer(server, sockets, tls ? tlsSockets : sockets, drain, graceMs),
   };
 }
