@@ -35,12 +35,13 @@ const config = stringify({
       hmacauth_credentials: [{ username: 'alice-h', secret: 'alice-hmac-secret' }],
     },
   ],
+  plugins: [{ name: 'rate-limiting', instance_name: 'rl', config: { minute: 5, policy: 'redis', redis: { host: '127.0.0.1', password: 'redis-password' } } }],
 });
 const snap = snapshotOf(config);
 const redacting = adminOver(snap);
 const exposing = adminOver(snap, { exposeSecrets: true });
 
-const SECRET_VALUES = [certKey.trim().split('\n')[1]!, privatePem.split('\n')[1]!, privateJwk.d!, 'alice-api-key', 'alice-jwt-secret', 'alice-hmac-secret'];
+const SECRET_VALUES = [certKey.trim().split('\n')[1]!, privatePem.split('\n')[1]!, privateJwk.d!, 'alice-api-key', 'alice-jwt-secret', 'alice-hmac-secret', 'redis-password'];
 
 t.test('no secret value appears in any default response', async (t) => {
   const urls = [
@@ -62,6 +63,8 @@ t.test('no secret value appears in any default response', async (t) => {
     '/consumers/alice/jwt/alice-iss',
     '/hmac-auths',
     '/consumers/alice/hmac-auth/alice-h',
+    '/plugins',
+    '/plugins/rl',
     '/config',
     '/config?format=json',
   ];
@@ -100,6 +103,10 @@ t.test('what is redacted and what is kept', async (t) => {
   const page = get(redacting, '/key-auths') as { data: Body[] };
   t.same(page.data.map((r) => r['key']), [REDACTED]);
   t.equal(get(exposing, '/key-auths/alice-api-key')['key'], 'alice-api-key');
+
+  const redis = (get(redacting, '/plugins/rl')['config'] as { redis: Body }).redis;
+  t.match(redis, { password: REDACTED, host: '127.0.0.1', port: 6379 }, "a plugin's secret config field; the rest stays");
+  t.equal((get(exposing, '/plugins/rl')['config'] as { redis: Body }).redis['password'], 'redis-password');
 });
 
 t.test('/config: yaml comment, json and headers in both modes', async (t) => {
@@ -128,6 +135,14 @@ t.test('redactRow and redactJwk', async (t) => {
   t.equal(redactRow('certificates', { id: 'x', key: null, key_alt: null }), null);
   t.same(redactRow('hmacauth_credentials', { id: 'x', secret: 's', username: 'u' }), { id: 'x', secret: REDACTED, username: 'u' });
   t.equal(redactRow('keys', { id: 'x', pem: { public_key: 'P' }, jwk: null }), null, 'public-only pem');
+  t.equal(redactRow('basicauth_credentials', { id: 'x', password: 'hash' }), null, 'hashed passwords are shown');
+  t.equal(redactRow('plugins', { id: 'x', name: 'cors', config: { origins: ['*'] } }), null, 'plugins without secret fields');
+  t.equal(redactRow('plugins', { id: 'x', name: 'rate-limiting', config: { redis: { password: null }, redis_password: null } }), null, 'unset');
+  t.same(redactRow('plugins', { id: 'x', name: 'rate-limiting', config: { redis: { password: 'p' }, redis_password: 'q' } }), {
+    id: 'x',
+    name: 'rate-limiting',
+    config: { redis: { password: REDACTED }, redis_password: REDACTED },
+  });
   const cases: [string, string][] = [
     ['{"kty":"EC","x":"1","y":"2"}', '{"kty":"EC","x":"1","y":"2"}'],
     ['{"kty":"RSA","n":"n","e":"e","d":"d","p":"p","q":"q","dp":"1","dq":"2","qi":"3"}', JSON.stringify({ kty: 'RSA', n: 'n', e: 'e', d: REDACTED, p: REDACTED, q: REDACTED, dp: REDACTED, dq: REDACTED, qi: REDACTED })],
