@@ -13,8 +13,8 @@ function compileBalancer(upstream: Upstream, targets: readonly Target[]): Balanc
 }
 
 /**
- * One balancer per Upstream entity, keyed by name (Kong: services whose host is that name share it). Each
- * holds a shared health checker until disposed (src/balancer/dispose.ts disposeBalancers, on retire).
+ * One balancer per Upstream entity, keyed by name (Kong: services whose host is that name share it). Built
+ * inert: each joins the gateway's shared health checker when its snapshot is activated (src/snapshot/lifecycle.ts).
  */
 export function compileBalancers(entities: Entities): Map<string, BalancerPlan> {
   const targetsByUpstream = new Map<string, Target[]>();

@@ -21,7 +21,9 @@ export interface CompiledSnapshot extends Snapshot {
 
 /**
  * Pure: validated entities in, a frozen snapshot out. Everything the request path needs that depends only on
- * config (router index, service plans, upstream URLs, header values) is computed here, once.
+ * config (router index, service plans, upstream URLs, header values, TLS contexts) is computed here, once. No
+ * timer, socket or lookup is started: the runtime activates the snapshot when it swaps it in
+ * (src/snapshot/lifecycle.ts), so a compile that throws leaves nothing behind.
  */
 export function compileSnapshot(
   config: LoadedConfig,
