@@ -26,20 +26,19 @@ export function getHeaders(bag: HeaderBag | null, max = 100): Record<string, str
 }
 
 export function setHeader(bag: HeaderBag, name: string, value: unknown): void {
-  checkHeader(name, value);
-  bag[headerKey(name)] = Array.isArray(value) ? value.map(String) : String(value);
+  bag[headerKey(name)] = headerValue(name, value);
 }
 
 export function addHeader(bag: HeaderBag, name: string, value: unknown): void {
-  checkHeader(name, value);
+  const v = headerValue(name, value);
   const key = headerKey(name);
   const prev = bag[key];
-  const add = Array.isArray(value) ? value.map(String) : [String(value)];
-  if (prev === undefined) bag[key] = add.length === 1 ? add[0]! : add;
-  else bag[key] = [...(Array.isArray(prev) ? prev.map(String) : [String(prev)]), ...add];
+  if (prev === undefined) bag[key] = v;
+  else bag[key] = [...(Array.isArray(prev) ? prev.map(String) : [String(prev)]), ...(Array.isArray(v) ? v : [v])];
 }
 
 export function clearHeader(bag: HeaderBag, name: string): void {
+  if (typeof name !== 'string') throw new Error('header name must be a string');
   delete bag[headerKey(name)];
 }
 
@@ -47,8 +46,30 @@ export function headerKey(name: string): string {
   return name.toLowerCase();
 }
 
-function checkHeader(name: string, value: unknown): void {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('header name must be a non-empty string');
-  if (value === undefined || value === null) throw new TypeError(`invalid value for header '${name}'`);
-  if (/[\r\n]/.test(String(value))) throw new TypeError(`invalid value for header '${name}': contains a line break`);
+/** Kong's validate_header (kong/pdk/private/checks.lua): a string name; a string, number, boolean or string array. */
+export function headerValue(name: unknown, value: unknown): string | string[] {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error(`invalid header name ${JSON.stringify(name)}: got ${luaType(name)}, expected string`);
+  }
+  let out: string | string[];
+  if (typeof value === 'string') out = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') out = String(value);
+  else if (Array.isArray(value)) {
+    for (const v of value) {
+      if (typeof v !== 'string') throw new Error(`invalid header value in array "${name}": got ${luaType(v)}, expected string`);
+    }
+    out = value as string[];
+  } else {
+    throw new Error(`invalid header value for "${name}": got ${luaType(value)}, expected array of string, string, number or boolean`);
+  }
+  // Not Kong's check: node:http would throw later, after the plugin returned.
+  if (/[\r\n]/.test(Array.isArray(out) ? out.join('') : out)) throw new Error(`invalid value for header '${name}': contains a line break`);
+  return out;
+}
+
+/** Kong's error messages name Lua types: nil for null/undefined, table for objects. */
+function luaType(v: unknown): string {
+  if (v === null || v === undefined) return 'nil';
+  if (typeof v === 'object') return 'table';
+  return typeof v;
 }

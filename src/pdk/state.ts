@@ -2,6 +2,9 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import type { UpstreamRequest } from '../proxy/engine/types.js';
 import type { Consumer } from '../schema/index.js';
 import type { RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
+import type { PhaseName } from './phases.js';
+
+export type { PhaseName } from './phases.js';
 
 /** A response a plugin produced with kong.response.exit (Kong's short-circuit). */
 export interface ExitResponse {
@@ -10,7 +13,8 @@ export interface ExitResponse {
   headers: OutgoingHttpHeaders;
 }
 
-export type PhaseName = 'certificate' | 'rewrite' | 'access' | 'header_filter' | 'body_filter' | 'log';
+/** A change to the upstream request (kong.service.request.*, kong.service.set_*), kept until the request exists. */
+export type UpstreamEdit<A> = (up: UpstreamRequest, arg: A) => void;
 
 /**
  * Everything one request carries through the plugin phases. Plugins never see it directly: the PDK is the only
@@ -39,10 +43,15 @@ export class RequestState {
   responseStatus = 0;
   responseHeaders: IncomingHttpHeaders | OutgoingHttpHeaders | null = null;
   responseBody: Buffer | null = null;
+  /**
+   * The upstream's body as it came, once kong.response.set_raw_body replaced responseBody: Kong keeps the
+   * service body (kong.service.response.get_raw_body) apart from the body sent.
+   */
+  serviceBody: Buffer | null = null;
   /** kong.log.set_serialize_value: [dotted key, value] applied to kong.log.serialize(). */
   serializeValues: [string, unknown][] | null = null;
-  /** Upstream header changes made before the upstream request existed (rewrite phase). */
-  pendingUpstreamHeaders: OutgoingHttpHeaders | null = null;
+  /** Upstream changes made before the upstream request existed (rewrite phase), in call order. */
+  upstreamEdits: [UpstreamEdit<never>, unknown][] | null = null;
   responseSource: 'service' | 'exit' | 'error' | null = null;
   /** kong.service.request.enable_buffering: the upstream response is read whole before the response phases. */
   bufferResponse = false;
@@ -54,6 +63,8 @@ export class RequestState {
   /** kong.ctx.plugin: one namespace per plugin instance. */
   pluginCtx: Map<string, Record<string, unknown>> | null = null;
   readonly startedAt: number;
+  /** The TLS server name, for the certificate phase's state (src/tls/certificate-phase.ts). */
+  servername: string | null = null;
 
   constructor(
     readonly req: IncomingMessage,
@@ -67,9 +78,21 @@ export class RequestState {
     this.startedAt = startedAt;
   }
 
-  /** The lifecycle built the upstream request: changes recorded before it existed (rewrite) apply now. */
+  /**
+   * Applies a change to the upstream request now, or, before it exists (rewrite: Kong changes the request
+   * nginx will proxy, sluice builds its upstream request after routing), records it for attachUpstream.
+   */
+  editUpstream<A>(edit: UpstreamEdit<A>, arg: A): void {
+    if (this.upstream !== null) edit(this.upstream, arg);
+    else (this.upstreamEdits ??= []).push([edit as UpstreamEdit<never>, arg]);
+  }
+
+  /** The lifecycle built the upstream request: changes recorded before it existed (rewrite) apply now, in order. */
   attachUpstream(up: UpstreamRequest): void {
     this.upstream = up;
-    if (this.pendingUpstreamHeaders !== null) Object.assign(up.headers, this.pendingUpstreamHeaders);
+    const edits = this.upstreamEdits;
+    if (edits === null) return;
+    this.upstreamEdits = null;
+    for (let i = 0; i < edits.length; i++) (edits[i]![0] as UpstreamEdit<unknown>)(up, edits[i]![1]);
   }
 }

@@ -1,10 +1,13 @@
 import type { Logger } from '../log/logger.js';
 import type { Pdk } from '../pdk/kong.js';
+import type { PhaseName } from '../pdk/phases.js';
 import type { Entities, Plugin } from '../schema/index.js';
 import type { PluginSchemaInfo } from './types.js';
 
-/** Handlers may be async only where Kong's phase can yield (rewrite, access, log). */
+/** One handler per phase of src/pdk/phases.ts; async only where Kong's phase can yield (not the filters). */
 export interface PluginHandlers {
+  /** TLS handshake, global plugins only, before any request: only kong.log, kong.node and kong.client's addresses. */
+  certificate?(kong: Pdk): void | Promise<void>;
   rewrite?(kong: Pdk): void | Promise<void>;
   access?(kong: Pdk): void | Promise<void>;
   /** Response status and headers are final here and mutable through kong.response. */
@@ -13,7 +16,16 @@ export interface PluginHandlers {
   body_filter?(kong: Pdk): void;
   /** After the response is sent, off the critical path. */
   log?(kong: Pdk): void | Promise<void>;
+  // Kong Enterprise's WebSocket phases; src/pdk/phases.ts says whether sluice runs them yet.
+  ws_handshake?(kong: Pdk): void | Promise<void>;
+  ws_client_frame?(kong: Pdk): void | Promise<void>;
+  ws_upstream_frame?(kong: Pdk): void | Promise<void>;
+  ws_close?(kong: Pdk): void | Promise<void>;
 }
+
+// A handler slot for every phase of the table and nothing else (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _handlersCoverPhases: Same<keyof PluginHandlers, PhaseName> = true;
 
 export interface PluginCreateContext {
   readonly entity: Plugin;

@@ -1,5 +1,6 @@
 import type { Pdk } from '../pdk/kong.js';
-import type { PhaseName, RequestState } from '../pdk/state.js';
+import type { PhaseName, PhaseOfKind } from '../pdk/phases.js';
+import type { RequestState } from '../pdk/state.js';
 import type { PluginChain, PluginInstance } from './chain.js';
 
 export class PluginError extends Error {
@@ -18,14 +19,17 @@ function isThenable(v: unknown): v is Promise<void> {
   return v !== null && typeof v === 'object' && typeof (v as Promise<void>).then === 'function';
 }
 
+/** The phase table's `chain` phases: certificate, rewrite, access, ws_handshake. */
+export type ChainPhase = PhaseOfKind<'chain'>;
+
 /**
- * Runs the rewrite or access phase over a chain: for each plugin in priority order, pick the configuration that
+ * Runs the certificate, rewrite or access phase over a chain: for each plugin in priority order, pick the configuration that
  * applies now (the consumer is whatever an earlier auth plugin set — Kong resolves per plugin, in order), run
  * its handler, and stop at a short-circuit. The instances picked are collected for the response phases.
  * Stays synchronous until a handler returns a promise.
  */
 export function runCollecting(
-  phase: 'rewrite' | 'access',
+  phase: ChainPhase,
   chain: PluginChain,
   state: RequestState,
   kong: Pdk,
@@ -59,7 +63,7 @@ export function runCollecting(
 async function continueAsync(
   pending: Promise<void>,
   inst: PluginInstance,
-  phase: 'rewrite' | 'access',
+  phase: ChainPhase,
   chain: PluginChain,
   state: RequestState,
   kong: Pdk,
@@ -78,7 +82,7 @@ async function continueAsync(
 
 /** header_filter / body_filter: synchronous, over the instances collected in access (Kong). */
 export function runResponsePhase(
-  phase: 'header_filter' | 'body_filter',
+  phase: PhaseOfKind<'filter'>,
   instances: readonly PluginInstance[],
   state: RequestState,
   kong: Pdk,
@@ -98,22 +102,23 @@ export function runResponsePhase(
   state.currentPlugin = null;
 }
 
-/** log: after the response, each handler isolated so one failing logger does not stop the others. */
+/** log (and ws_close): once it is over, each handler isolated so one failing logger does not stop the others. */
 export async function runLogPhase(
   instances: readonly PluginInstance[],
   state: RequestState,
   kong: Pdk,
   onError: (err: PluginError) => void,
+  phase: PhaseOfKind<'after'> = 'log',
 ): Promise<void> {
-  state.phase = 'log';
+  state.phase = phase;
   for (const inst of instances) {
-    const fn = inst.handlers.log;
+    const fn = inst.handlers[phase];
     if (fn === undefined) continue;
     state.currentPlugin = inst;
     try {
       await fn(kong);
     } catch (err) {
-      onError(new PluginError(inst.name, 'log', err));
+      onError(new PluginError(inst.name, phase, err));
     }
   }
   state.currentPlugin = null;

@@ -23,17 +23,28 @@ plugins:
           kong.log.set_serialize_value('request.size', null);
   - name: post-function
     config:
-      header_filter:
+      log:
         - |
           const s = kong.log.serialize();
-          kong.response.set_header('x-serialized', JSON.stringify({ corr: s.correlation_id, team: s.custom.team, size: 'size' in s.request, route: s.route.name }));
+          kong.log.info('serialized', JSON.stringify({ corr: s.correlation_id, team: s.custom.team, size: 'size' in s.request, route: s.route.name }));
 `);
   t.teardown(() => gw.close());
   const res = await request(gw.port, '/');
   t.equal(res.status, 200);
-  const seen = JSON.parse(String(res.headers['x-serialized'])) as { corr: string; team: string; size: boolean; route: string };
+  // kong.log.serialize is a log-phase function (Kong): the log handler reports what it saw in the gateway's log.
+  const line = await waitFor(() => gw.logs.find((l) => String(l.msg).startsWith('serialized ')));
+  const seen = JSON.parse(String(line.msg).slice('serialized '.length)) as { corr: string; team: string; size: boolean; route: string };
   t.equal(seen.corr, res.headers['x-corr'], 'correlation_id is the id sent downstream');
   t.equal(seen.team, 'payments', 'dotted key creates nested values');
   t.equal(seen.size, false, 'null removes a value');
   t.equal(seen.route, 'r');
 });
+
+async function waitFor<T>(find: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = find();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the log line did not appear within 2 s');
+}

@@ -1,9 +1,10 @@
 import { definePlugin } from '../define.js';
 import { SERVERLESS_TIMEOUT_MS } from '../pre-function/handler.js';
-import { compileServerlessConfig, type ServerlessConfig, serverlessHandlers } from '../serverless/handler.js';
+import { createServerless, type ServerlessConfig, serverlessBuffersResponse } from '../serverless/handler.js';
 import { schema } from './schema.js';
 
 export default definePlugin<ServerlessConfig>({
   schema,
-  create: (config) => serverlessHandlers(compileServerlessConfig('post-function', config, { timeoutMs: SERVERLESS_TIMEOUT_MS })),
+  buffersResponse: serverlessBuffersResponse,
+  create: (config, ctx) => createServerless('post-function', config, ctx.entity, ctx.logger, { timeoutMs: SERVERLESS_TIMEOUT_MS }),
 });

@@ -7,4 +7,6 @@ export const schema: PluginSchemaInfo = {
   priority: -1000,
   config: serverlessConfig(),
   check: checkServerless,
+  // Kong: typedefs.no_consumer (and so no consumer_group scoping either, once src/config/checks.ts reads it so).
+  noConsumer: true,
 };

@@ -1,10 +1,11 @@
 import { definePlugin } from '../define.js';
-import { compileServerlessConfig, type ServerlessConfig, serverlessHandlers } from '../serverless/handler.js';
+import { createServerless, type ServerlessConfig, serverlessBuffersResponse } from '../serverless/handler.js';
 import { schema } from './schema.js';
 
 export const SERVERLESS_TIMEOUT_MS = 1000;
 
 export default definePlugin<ServerlessConfig>({
   schema,
-  create: (config) => serverlessHandlers(compileServerlessConfig('pre-function', config, { timeoutMs: SERVERLESS_TIMEOUT_MS })),
+  buffersResponse: serverlessBuffersResponse,
+  create: (config, ctx) => createServerless('pre-function', config, ctx.entity, ctx.logger, { timeoutMs: SERVERLESS_TIMEOUT_MS }),
 });

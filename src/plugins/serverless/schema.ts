@@ -1,20 +1,9 @@
 import { type TObject, Type } from '@sinclair/typebox';
+import { PHASE_NAMES, PHASES } from '../../pdk/phases.js';
 import { compileServerless, ServerlessSyntaxError } from './compile.js';
 
-export const SERVERLESS_PHASES = [
-  'certificate',
-  'rewrite',
-  'access',
-  'header_filter',
-  'body_filter',
-  'log',
-  // Kong Enterprise WebSocket phases: accepted and syntax-checked; sluice tunnels WebSocket frames without
-  // running plugins on them, so these functions never run (documented).
-  'ws_handshake',
-  'ws_client_frame',
-  'ws_upstream_frame',
-  'ws_close',
-] as const;
+/** Every phase of the table is a config field (Kong's pre-/post-function schema, plus Enterprise's ws_* ones). */
+export const SERVERLESS_PHASES = PHASE_NAMES;
 
 /** pre-function and post-function share one config: a list of function sources per phase. */
 export function serverlessConfig(): TObject {
@@ -24,10 +13,27 @@ export function serverlessConfig(): TObject {
   return Type.Object(phases, { additionalProperties: false, default: {} });
 }
 
-/** At least one function, and every source compiles: a syntax error is a config error, not a runtime 500. */
+/** Where a plugin entity is scoped. */
+export interface ServerlessScope {
+  readonly route?: unknown;
+  readonly service?: unknown;
+}
+
+/**
+ * At least one function (Kong's at_least_one_of); every function in a phase sluice runs (a phase accepted and
+ * never run would be a silent stub); every source compiles, so a syntax error is a config error, not a
+ * runtime 500.
+ */
 export function checkServerless(config: Readonly<Record<string, unknown>>): string | null {
-  const any = SERVERLESS_PHASES.some((p) => Array.isArray(config[p]) && (config[p] as unknown[]).length > 0);
-  if (!any) return `at least one of these fields must be non-empty: ${SERVERLESS_PHASES.map((p) => `'${p}'`).join(', ')}`;
+  const has = (phase: string) => Array.isArray(config[phase]) && (config[phase] as unknown[]).length > 0;
+  if (!SERVERLESS_PHASES.some(has)) {
+    return `at least one of these fields must be non-empty: ${SERVERLESS_PHASES.filter(runs).map((p) => `'${p}'`).join(', ')}`;
+  }
+  for (const p of PHASES) {
+    if (has(p.name) && !p.runs) {
+      return `phase ${p.name} is not supported yet: sluice does not run plugins in it, so these functions would never run`;
+    }
+  }
   for (const phase of SERVERLESS_PHASES) {
     const sources = (config[phase] as string[] | undefined) ?? [];
     for (let i = 0; i < sources.length; i++) {
@@ -40,4 +46,18 @@ export function checkServerless(config: Readonly<Record<string, unknown>>): stri
     }
   }
   return null;
+}
+
+/**
+ * Phases only global plugins run (certificate, rewrite: Kong runs them before routing) that have functions on
+ * a plugin scoped to a route or service. Kong accepts such a config and never runs them; so does sluice, and
+ * says so in the log at load.
+ */
+export function globalOnlyPhasesIn(config: Readonly<Record<string, unknown>>, scope: ServerlessScope): string[] {
+  if (scope.route == null && scope.service == null) return [];
+  return PHASES.filter((p) => p.globalOnly && Array.isArray(config[p.name]) && (config[p.name] as unknown[]).length > 0).map((p) => p.name);
+}
+
+function runs(phase: string): boolean {
+  return PHASES.some((p) => p.name === phase && p.runs);
 }

@@ -1,0 +1,75 @@
+import type { LogFields, LogLevel } from '../log/logger.js';
+import { ENV, enter, Namespace } from './namespace.js';
+import { type PhaseRule, rules } from './phase-rules.js';
+import { serializeLog } from './serialize.js';
+import type { RequestState } from './state.js';
+
+const R = rules('kong.log');
+
+/**
+ * kong.log: Kong's eight levels onto sluice's four (notice → info; crit, alert, emerg → error). Arguments are
+ * joined with spaces, non-strings as JSON; lines carry the plugin and the request id (or, in the certificate
+ * phase, the server name).
+ */
+export class PdkLog extends Namespace {
+  debug(...args: unknown[]): void {
+    write(this, R.debug, 'debug', args);
+  }
+
+  info(...args: unknown[]): void {
+    write(this, R.info, 'info', args);
+  }
+
+  notice(...args: unknown[]): void {
+    write(this, R.notice, 'info', args);
+  }
+
+  warn(...args: unknown[]): void {
+    write(this, R.warn, 'warn', args);
+  }
+
+  err(...args: unknown[]): void {
+    write(this, R.err, 'error', args);
+  }
+
+  crit(...args: unknown[]): void {
+    write(this, R.crit, 'error', args);
+  }
+
+  alert(...args: unknown[]): void {
+    write(this, R.alert, 'error', args);
+  }
+
+  emerg(...args: unknown[]): void {
+    write(this, R.emerg, 'error', args);
+  }
+
+  /** Kong's kong.log.serialize(): the request summary log plugins send. */
+  serialize(): Record<string, unknown> {
+    return serializeLog(enter(this, R.serialize));
+  }
+
+  /** Adds (or with null removes) a value in what kong.log.serialize() returns, by dotted key (Kong). */
+  set_serialize_value(key: string, value: unknown): readonly [true, null] | readonly [null, string] {
+    const s = enter(this, R.set_serialize_value);
+    if (typeof key !== 'string' || key === '') return [null, 'key must be a non-empty string'] as const;
+    (s.serializeValues ??= []).push([key, value]);
+    return [true, null] as const;
+  }
+}
+
+function write(self: PdkLog | undefined, r: PhaseRule, level: LogLevel, args: unknown[]): void {
+  const s = enter(self, r);
+  const logger = self![ENV].logger;
+  if (!logger.isEnabled(level)) return; // no string built when the level is off
+  logger[level](joinArgs(args), fieldsOf(s));
+}
+
+function fieldsOf(s: RequestState): LogFields {
+  const plugin = s.currentPlugin?.name;
+  return s.phase === 'certificate' ? { plugin, phase: 'certificate', sni: s.servername } : { plugin, request_id: s.requestId };
+}
+
+function joinArgs(args: unknown[]): string {
+  return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+}
