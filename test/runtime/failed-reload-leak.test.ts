@@ -131,11 +131,14 @@ t.test('100 failed reloads leave no timer, socket or health checker behind', asy
   t.equal(gw.balancers.checkers.activeProbeTimers(), 2, 'probe timers: still the serving upstream only');
   t.equal(gw.balancers.checkers.liveCheckers(), 1, 'one health checker');
   t.equal(gw.balancers.dns.size, 0, 'no name cached');
-  t.ok(resources.count('Timeout') <= timers + 2, `live timers ${resources.count('Timeout')} (before: ${timers})`);
-  t.ok(resources.count('TCPWRAP') <= sockets + 2, `live sockets ${resources.count('TCPWRAP')} (before: ${sockets})`);
+  // Slack for what is in flight at the moment of counting (a probe of the serving upstream: its timer and
+  // socket); the code before inert compiles left 2 probe intervals per failed compile, 40 here.
+  const SLACK = 4;
+  t.ok(resources.count('Timeout') <= timers + SLACK, `live timers ${resources.count('Timeout')} (before: ${timers})`);
+  t.ok(resources.count('TCPWRAP') <= sockets + SLACK, `live sockets ${resources.count('TCPWRAP')} (before: ${sockets})`);
   const after = activeInfo();
   for (const type of new Set([...Object.keys(info), ...Object.keys(after)])) {
-    t.ok((after[type] ?? 0) <= (info[type] ?? 0) + 2, `active ${type}: ${after[type] ?? 0} (before: ${info[type] ?? 0})`);
+    t.ok((after[type] ?? 0) <= (info[type] ?? 0) + SLACK, `active ${type}: ${after[type] ?? 0} (before: ${info[type] ?? 0})`);
   }
 
   // A leaked hold on the serving checker would keep it probing after its upstream is gone.
