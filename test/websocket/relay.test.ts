@@ -285,6 +285,31 @@ t.test('an asynchronous hook holds its direction: order is kept', async (t) => {
   await ended(t, p.session);
 });
 
+t.test('a slow reader holds the sender back (backpressure), nothing is lost', async (t) => {
+  const p = await h.pair(forwardAll);
+  const clientSocket = (p.client as unknown as { _socket: import('node:net').Socket })._socket;
+  clientSocket.pause(); // the client stops reading
+  const chunk = Buffer.alloc(1024 * 1024, 1);
+  for (let i = 0; i < 24; i++) p.server.send(chunk);
+  // With the client's socket full, the relay stops reading the upstream: it piles up in the upstream instead.
+  let held = false;
+  for (let i = 0; i < 100 && !held; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    held = (p.session.upstreamSocket as import('node:net').Socket).isPaused();
+  }
+  t.ok(held, 'the upstream socket is paused while the client cannot take more');
+  t.ok(p.server.bufferedAmount > 0 || held, 'the upstream has data waiting');
+  clientSocket.resume();
+  let total = 0;
+  for (let i = 0; i < 24; i++) {
+    const e = await p.clientEvents.next(5000);
+    if (e.kind === 'message') total += e.data.length;
+  }
+  t.equal(total, 24 * chunk.length, 'all 24 MiB arrive once the client reads again');
+  await closeNormally(p);
+  await ended(t, p.session);
+});
+
 t.test('an idle session is closed with 1001 both ways', async (t) => {
   const p = await h.pair(forwardAll, { idleTimeoutMs: 150 });
   p.client.send('keep');
