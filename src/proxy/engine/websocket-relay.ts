@@ -196,6 +196,8 @@ class Relay implements WebSocketRelay {
     if (clientHead.length > 0) this.onData(this.client, clientHead);
     for (const side of [this.client, this.upstream]) {
       if (side.socket.destroyed) setImmediate(() => this.onSocketClose(side));
+      // node:http leaves an upgraded socket's flow undecided; a caller may have paused it.
+      else side.socket.resume();
     }
   }
 
