@@ -1,14 +1,22 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { BodyProgress, type ProgressSink } from './body-progress.js';
 import { joinChunks, writeBuffered, writeHead } from './client-response.js';
-import { clientClosedError, failureKind, isConnectFailure, isRetriable } from './failure.js';
+import { clientClosedError, failureKind, isConnectFailure, isRetriable, timeoutError } from './failure.js';
 import { cleanResponseHeaders } from './hop-by-hop.js';
 import type { ProxyHooks, UpstreamRequest } from './types.js';
 
 /**
  * One try of one proxied request: the state both engines keep, and the single place that settles it, so
  * onDone runs exactly once whichever of upstream end, upstream error or client close comes first.
+ *
+ * It also keeps Kong's write and read timeouts, as nginx's proxy_send_timeout / proxy_read_timeout: one
+ * native timer (millisecond precision; undici's own timers tick once a second), restarted by every byte of
+ * progress — write_timeout while a streamed body goes up, then read_timeout until the head and between two
+ * reads of the body. Time the upstream is not to blame for does not count: a client slow to send its body or
+ * to take the response only restarts the timer.
  */
-export abstract class Attempt {
+export abstract class Attempt implements ProgressSink {
   done = false;
   /** Request bytes may have reached the upstream (connected, or on a reused connection). */
   sent = false;
@@ -21,6 +29,11 @@ export abstract class Attempt {
   latency = 0;
   readonly startedAt = performance.now();
 
+  private timer: NodeJS.Timeout | null = null;
+  private timerPhase: 'write' | 'read' = 'read';
+  /** The streamed request body's progress tap, when the body streams. */
+  protected progress: BodyProgress | null = null;
+
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
@@ -28,12 +41,56 @@ export abstract class Attempt {
     readonly hooks: ProxyHooks,
   ) {}
 
+  /** The request body to send, or null: a buffered body as is, a streamed one through the progress tap. */
+  requestBody(streams: boolean): Buffer | Readable | null {
+    const { up } = this;
+    if (up.body != null) return up.body;
+    if (!streams) return null;
+    this.progress = new BodyProgress(this);
+    return (up.bodyStream ?? this.req).pipe(this.progress);
+  }
+
+  /** Starts the timer once connected: the write phase first when a body streams. */
+  protected startTimer(): void {
+    this.arm(this.progress !== null && !this.progress.writableFinished ? 'write' : 'read');
+  }
+
+  /** (Re)starts the inactivity timer for a phase. */
+  arm(phase: 'write' | 'read'): void {
+    if (this.done) return;
+    if (this.timer !== null && this.timerPhase === phase) {
+      this.timer.refresh();
+      return;
+    }
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerPhase = phase;
+    this.timer = setTimeout(this.onTimeout, phase === 'write' ? this.up.writeTimeout : this.up.readTimeout);
+  }
+
+  /** Progress on the response: restarts a running read timer. */
+  protected progressed(): void {
+    this.timer?.refresh();
+  }
+
+  private readonly onTimeout = (): void => {
+    const phase = this.timerPhase;
+    // The client, not the upstream, holds things up: it has not taken what was read, or has not sent more body.
+    const clientBound = phase === 'read' ? this.res.writableNeedDrain : this.progress !== null && this.progress.readableLength === 0;
+    if (clientBound) {
+      this.timer!.refresh();
+      return;
+    }
+    this.fail(timeoutError(phase, phase === 'write' ? this.up.writeTimeout : this.up.readTimeout));
+  };
+
   /** Stops the upstream side (request, response, socket); called once when the attempt settles early. */
   protected abstract abortUpstream(err: Error): void;
 
   /** Drops the listeners this attempt added to long-lived objects (the client's req/res survive retries). */
   protected release(): void {
     this.res.off('close', this.onClientClose);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Watches the client; false when it is already gone (then onDone has run). */
@@ -62,6 +119,7 @@ export abstract class Attempt {
    */
   head(status: number, headers: IncomingHttpHeaders, joinRepeats: boolean): boolean {
     if (this.done) return false;
+    this.arm('read');
     this.responseStarted = true;
     this.latency = Math.round(performance.now() - this.startedAt);
     this.upstreamStatus = status;

@@ -6,6 +6,7 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'SLUICE_CONNECT_TIMEOUT',
+  'SLUICE_WRITE_TIMEOUT',
   'SLUICE_READ_TIMEOUT',
 ]);
 
@@ -33,9 +34,9 @@ export function isConnectFailure(err: Error): boolean {
 }
 
 /** An error our own timers raise, coded so failureKind maps it to 'timeout'. */
-export function timeoutError(phase: 'connect' | 'read', ms: number): Error {
+export function timeoutError(phase: 'connect' | 'write' | 'read', ms: number): Error {
   const err = new Error(`upstream ${phase} timed out after ${ms} ms`) as Error & { code: string };
-  err.code = phase === 'connect' ? 'SLUICE_CONNECT_TIMEOUT' : 'SLUICE_READ_TIMEOUT';
+  err.code = phase === 'connect' ? 'SLUICE_CONNECT_TIMEOUT' : phase === 'write' ? 'SLUICE_WRITE_TIMEOUT' : 'SLUICE_READ_TIMEOUT';
   return err;
 }
 

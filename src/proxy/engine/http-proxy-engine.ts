@@ -5,7 +5,7 @@ import { pipeline, type Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
-import { isChunked, requestHeaderObject } from './hop-by-hop.js';
+import { hasRequestBody, isChunked, requestHeaderObject } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
 import { depthCheck } from './verify-depth.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
@@ -41,8 +41,6 @@ class HttpProxyAttempt extends Attempt {
     // http-proxy joins target and request paths with a helper that collapses "//"; the caller's path is final.
     proxyReq.path = up.path;
     this.connectTimer = setTimeout(() => proxyReq.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);
-    // Socket inactivity once connected: Kong's read_timeout (waiting for the head, between body reads).
-    proxyReq.setTimeout(up.readTimeout, () => proxyReq.destroy(timeoutError('read', up.readTimeout)));
     proxyReq.once('socket', (socket: Socket) => {
       if (socket.connecting) socket.once(up.protocol === 'https' ? 'secureConnect' : 'connect', this.onConnected);
       else this.onConnected();
@@ -54,13 +52,17 @@ class HttpProxyAttempt extends Attempt {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     this.sent = true;
+    this.startTimer();
   };
+
+  private readonly onData = (): void => this.progressed();
 
   readonly onResponse = (proxyRes: IncomingMessage): void => {
     if (!this.head(proxyRes.statusCode ?? 502, proxyRes.headers, false)) {
       proxyRes.destroy();
       return;
     }
+    proxyRes.on('data', this.onData);
     if (this.chunks !== null) {
       proxyRes.on('data', (chunk: Buffer) => this.collect(chunk));
       proxyRes.once('end', () => this.complete());
@@ -142,10 +144,14 @@ export class HttpProxyEngine implements ProxyEngine {
     }
     // http-proxy pipes `buffer` into the upstream request; this stand-in writes the whole body at once.
     if (body != null) options.buffer = { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
-    else if (up.bodyStream !== undefined) options.buffer = up.bodyStream;
     // A retry after the client request was already read to its end (a bodiless GET, say): piping the ended
     // stream would never end the new upstream request, so end it directly.
-    else if (req.readableEnded) options.buffer = { pipe: (dest: ClientRequest) => dest.end() } as unknown as Stream;
+    else if (req.readableEnded && up.bodyStream === undefined) {
+      options.buffer = { pipe: (dest: ClientRequest) => dest.end() } as unknown as Stream;
+    } else if (up.bodyStream !== undefined || hasRequestBody(req.headers)) {
+      // A streamed body goes through the attempt's progress tap (write_timeout).
+      options.buffer = attempt.requestBody(true) as Stream;
+    }
     const servername = https && t?.servername && isIP(t.servername) === 0 ? t.servername : undefined;
 
     // http-proxy copies the client's headers synchronously inside web(); show it the final upstream ones.

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { Attempt } from './attempt.js';
+import { timeoutError } from './failure.js';
 import { hasRequestBody, requestHeaderList } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
 import { depthCheck } from './verify-depth.js';
@@ -29,7 +30,10 @@ class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.done) controller.abort(new Error('attempt already settled'));
-    else this.sent = true;
+    else {
+      this.sent = true;
+      this.startTimer();
+    }
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
@@ -40,6 +44,7 @@ class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.done) return;
+    this.progressed();
     if (this.chunks !== null) this.collect(chunk);
     else if (!this.res.write(chunk)) {
       // Backpressure: stop reading the upstream socket until the client drains.
@@ -87,6 +92,36 @@ function tlsKey(up: UpstreamRequest): string {
   return key;
 }
 
+/**
+ * undici's connector with Kong's connect_timeout (TCP connect and TLS handshake) on a native timer: undici's
+ * own connect timer has the same 1 s resolution as its others.
+ */
+function connectorWithTimeout(options: buildConnector.BuildOptions, ms: number): buildConnector.connector {
+  const connect = buildConnector({ ...options, timeout: 0 }) as unknown as (
+    opts: buildConnector.Options,
+    cb: buildConnector.Callback,
+  ) => { destroy(err?: Error): void } | undefined;
+  return (opts, callback) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      const err = timeoutError('connect', ms);
+      socket?.destroy(err);
+      callback(err, null);
+    }, ms);
+    const socket = connect(opts, (...args: Parameters<buildConnector.Callback>) => {
+      if (settled) {
+        if (args[1] !== null && args[1] !== undefined) args[1].destroy();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      (callback as (...a: Parameters<buildConnector.Callback>) => void)(...args);
+    });
+  };
+}
+
 function origin(up: UpstreamRequest): string {
   const host = up.host.includes(':') ? `[${up.host}]` : up.host;
   return `${up.protocol}://${host}:${up.port}`;
@@ -103,7 +138,7 @@ export class UndiciEngine implements ProxyEngine {
     let agent = this.agents.get(key);
     if (agent === undefined) {
       const t = up.tls;
-      const connect: Record<string, unknown> = { timeout: up.connectTimeout };
+      const connect: Record<string, unknown> = {};
       if (up.protocol === 'https' && t !== undefined) {
         connect.rejectUnauthorized = t.rejectUnauthorized;
         if (t.ca !== undefined) connect.ca = t.ca;
@@ -111,7 +146,11 @@ export class UndiciEngine implements ProxyEngine {
         if (t.key !== undefined) connect.key = t.key;
         if (t.rejectUnauthorized && t.verifyDepth !== undefined) connect.checkServerIdentity = depthCheck(t.verifyDepth);
       }
-      agent = new Agent({ connect, keepAliveTimeout: KEEPALIVE_MS, keepAliveMaxTimeout: KEEPALIVE_MS });
+      agent = new Agent({
+        connect: connectorWithTimeout(connect, up.connectTimeout),
+        keepAliveTimeout: KEEPALIVE_MS,
+        keepAliveMaxTimeout: KEEPALIVE_MS,
+      });
       this.agents.set(key, agent);
     }
     return agent;
@@ -120,15 +159,16 @@ export class UndiciEngine implements ProxyEngine {
   proxy(req: IncomingMessage, res: ServerResponse, up: UpstreamRequest, hooks: ProxyHooks): void {
     const attempt = new UndiciAttempt(req, res, up, hooks);
     if (!attempt.begin()) return;
+    const body = attempt.requestBody(hasRequestBody(req.headers));
     const opts: Dispatcher.DispatchOptions & { servername?: string } = {
       origin: origin(up),
       path: up.path,
       method: up.method as Dispatcher.HttpMethod,
       headers: requestHeaderList(up.headers),
-      body: up.body != null ? up.body : hasRequestBody(req.headers) ? (up.bodyStream ?? req) : null,
-      // Kong's read_timeout: the wait for the response head and between body reads.
-      headersTimeout: up.readTimeout,
-      bodyTimeout: up.readTimeout,
+      body,
+      // The attempt keeps Kong's write/read timeouts (attempt.ts); undici's tick once a second, so they are off.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     };
     const servername = up.tls?.servername;
     if (up.protocol === 'https' && servername && isIP(servername) === 0) opts.servername = servername;
