@@ -59,8 +59,8 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   const { parsed: doc } = parsed;
   const value = doc.value;
   const env = opts.env ?? process.env;
-  let rows: FlatRows | null = null;
-  const fail = (errors: ConfigError[]): LoadResult => ({ ok: false, errors: redactable(errors, value, rows, env) });
+  // Each error also gets the form logs and the Admin API show: the file's secrets, as written, cut out.
+  const fail = (errors: ConfigError[]): LoadResult => ({ ok: false, errors: withRedactions(errors, secretValues(value, env)) });
   const toErrors = (problems: readonly FieldProblem[]) => problems.map((p) => located(doc, p.path, p.key === true, p.message, p.hint));
 
   const fv = value._format_version;
@@ -83,7 +83,7 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   const now = opts.now ?? Date.now();
   const hash = md5(text);
   const transform = value._transform !== false;
-  rows = flatten(value);
+  const rows = flatten(value);
   const problems: FieldProblem[] = [];
   for (const list of rows.values()) for (const row of list) normalizeRow(row, now, problems);
   checkUniqueness(rows, problems);
@@ -94,21 +94,6 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
 
   const entities = toEntities(rows);
   return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv, transform }) };
-}
-
-/**
- * Errors of a file that failed to load, each with the form logs and the Admin API show when it quotes a secret.
- * Secrets are read from the file as written (flattened afresh: the document may not have passed validation)
- * and, once checks ran, from the normalized rows too (generated keys, hashed passwords).
- */
-function redactable(errors: ConfigError[], doc: Record<string, unknown>, rows: FlatRows | null, env: NodeJS.ProcessEnv): ConfigError[] {
-  const secrets = secretValues(recordsOf(flatten(doc)), env);
-  if (rows !== null) for (const s of secretValues(recordsOf(rows), env)) secrets.add(s);
-  return withRedactions(errors, secrets);
-}
-
-function recordsOf(rows: FlatRows): [string, Record<string, unknown>[]][] {
-  return [...rows].map(([name, list]) => [name, list.map((r) => r.value)]);
 }
 
 function located(doc: Parsed, path: readonly (string | number)[], key: boolean, message: string, hint?: string): ConfigError {

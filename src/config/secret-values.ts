@@ -5,33 +5,47 @@
  */
 import { ENTITY_SECRETS, JWK_PRIVATE_MEMBERS, PLUGIN_SECRETS, type SecretField } from '../log/secret-fields.js';
 import { secretScrubber } from '../log/secret-text.js';
-import type { EntityName } from '../schema/index.js';
+import { ENTITIES, type EntityName } from '../schema/index.js';
 import type { ConfigError } from './types.js';
-import { findVaultRefs, resolveVaultRef } from './vault.js';
+import { resolveVaultRef } from './vault.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
-/** Records by collection name: `Entities`, or flattened rows of a file that failed to load. */
-export type Collections = Iterable<readonly [string, Iterable<Row>]>;
+const COLLECTIONS: ReadonlySet<string> = new Set(ENTITIES.map((e) => e.name));
 
-export function secretValues(collections: Collections, env: NodeJS.ProcessEnv): Set<string> {
+/**
+ * The secrets in a declarative document as written, or in `Entities`: any array under a collection's name holds
+ * records of that entity, at the top or nested (`consumers[].keyauth_credentials[]`), so a document that failed
+ * validation is read as far as it makes sense.
+ */
+export function secretValues(tree: unknown, env: NodeJS.ProcessEnv): Set<string> {
   const out = new Set<string>();
-  for (const [name, rows] of collections) {
-    const fields = ENTITY_SECRETS[name as EntityName];
-    for (const row of rows) {
-      if (fields !== undefined) for (const f of fields) addField(out, row, f);
-      if (name === 'plugins') {
-        const config = row.config;
-        const pluginFields = typeof row.name === 'string' ? PLUGIN_SECRETS[row.name] : undefined;
-        if (pluginFields !== undefined && isRecord(config)) for (const f of pluginFields) addField(out, config, f);
-      }
-      for (const ref of findVaultRefs(row)) {
-        const resolved = resolveVaultRef(ref.ref, env);
-        if (resolved.ok) addValue(out, resolved.value);
-      }
+  walk(tree, null, out, env);
+  return out;
+}
+
+function walk(value: unknown, collection: string | null, out: Set<string>, env: NodeJS.ProcessEnv): void {
+  if (typeof value === 'string') {
+    if (value.startsWith('{vault://')) {
+      const resolved = resolveVaultRef(value, env);
+      if (resolved.ok) addValue(out, resolved.value);
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) walk(v, collection, out, env);
+  } else if (isRecord(value)) {
+    if (collection !== null) addRecord(out, collection, value);
+    for (const k in value) {
+      const v = value[k];
+      walk(v, Array.isArray(v) && COLLECTIONS.has(k) ? k : null, out, env);
     }
   }
-  return out;
+}
+
+function addRecord(out: Set<string>, collection: string, row: Row): void {
+  for (const f of ENTITY_SECRETS[collection as EntityName] ?? []) addField(out, row, f);
+  if (collection === 'plugins' && typeof row.name === 'string' && isRecord(row.config)) {
+    for (const f of PLUGIN_SECRETS[row.name] ?? []) addField(out, row.config, f);
+  }
 }
 
 /** `errors` with a `redacted` form on each one whose message or hint quotes any of `secrets`. */

@@ -21,6 +21,6 @@ export function compileConfig(config: LoadedConfig, file: string, generation: nu
 
 /** An error about a config that loaded: its secrets (fields and resolved vault references) are known. */
 export function configFailure(config: LoadedConfig, path: string, message: string): ConfigError {
-  const secrets = secretValues(Object.entries(config.entities) as [string, Record<string, unknown>[]][], process.env);
-  return withRedactions([{ path, message }], secrets)[0]!;
+  // process.env: what compile-plugins resolves references against.
+  return withRedactions([{ path, message }], secretValues(config.entities, process.env))[0]!;
 }

@@ -23,9 +23,19 @@ const cases: { name: string; collection: string; row: Record<string, unknown>; w
   { name: 'entities without secrets', collection: 'routes', row: { name: 'r', paths: ['/key'] }, want: [] },
 ];
 
+t.test('nested records count, wherever a collection is nested', async (t) => {
+  const doc = {
+    consumers: [{ username: 'a', keyauth_credentials: [{ key: 'nested-key' }], plugins: [{ name: 'rate-limiting', config: { redis_password: 'nested-redis' } }] }],
+    services: [{ name: 's', routes: [{ name: 'r', plugins: [{ name: 'rate-limiting', config: { redis: { password: 'deep-redis' } } }] }] }],
+    key_sets: [{ name: 'ks', keys: [{ kid: 'k', pem: { private_key: 'set-key' } }] }],
+  };
+  t.same([...secretValues(doc, env)].sort(), ['deep-redis', 'nested-key', 'nested-redis', 'set-key']);
+  t.same([...secretValues({ consumers: 'not a list', services: [null, 3, 'x'] }, env)], [], 'an invalid document is read as far as it goes');
+});
+
 for (const c of cases) {
   t.test(c.name, async (t) => {
-    t.same([...secretValues([[c.collection, [c.row]]], env)].sort(), [...c.want].sort());
+    t.same([...secretValues({ [c.collection]: [c.row] }, env)].sort(), [...c.want].sort());
   });
 }
 
