@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { Pdk } from '../pdk/kong.js';
 import type { PhaseName } from '../pdk/phases.js';
+import type { RedisPool } from '../redis/pool.js';
 import type { Entities, Plugin } from '../schema/index.js';
 import type { PluginSchemaInfo } from './types.js';
 
@@ -32,6 +33,8 @@ export interface PluginCreateContext {
   readonly logger: Logger;
   /** Every entity of the snapshot being built (consumers, credentials): lookups are indexed once, here. */
   readonly entities?: Entities;
+  /** The gateway's Redis clients, connecting on first use; absent when a snapshot is compiled without a gateway. */
+  readonly redis?: RedisPool;
 }
 
 /**
