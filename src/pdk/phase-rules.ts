@@ -1,4 +1,4 @@
-import { PHASE_BIT, PHASE_NAMES, type PhaseName } from './phases.js';
+import { PHASE_BIT, PHASE_NAMES, PHASES, type PhaseName } from './phases.js';
 
 // Kong's phase sets (kong/pdk/private/phases.lua and each function's check_phase), restricted to the phases
 // sluice has. Kong's balancer, response, error and admin_api phases do not exist here. ws_handshake is the
@@ -164,9 +164,11 @@ export function allows(r: PhaseRule, phase: PhaseName): boolean {
   return (PHASE_BIT[phase] & r.mask) !== 0;
 }
 
-/** Kong's check_phase message, with the function's name (sluice lists only the phases it has). */
+/** Kong's check_phase message, with the function's name; it lists only the phases sluice runs. */
 export function phaseError(r: PhaseRule, phase: PhaseName): Error {
-  const only = PHASE_NAMES.filter((p) => (PHASE_BIT[p] & r.mask) !== 0).join(', ');
+  const only = PHASES.filter((p) => p.runs && (PHASE_BIT[p.name] & r.mask) !== 0)
+    .map((p) => p.name)
+    .join(', ');
   return new Error(`function ${r.name} cannot be called in ${phase} phase (only in: ${only})`);
 }
 

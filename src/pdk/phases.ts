@@ -9,7 +9,7 @@ export const PHASES = [
     kind: 'chain',
     runs: true,
     globalOnly: true,
-    when: 'TLS handshake of the proxy listener, once per handshake with SNI, before any request (no route yet)',
+    when: 'each TLS handshake that carries SNI, before any request (no route yet)',
   },
   {
     name: 'rewrite',

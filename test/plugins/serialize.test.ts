@@ -3,6 +3,7 @@ import t from 'tap';
 import { startTestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { startUpstream } from '../helpers/upstream.js';
+import { waitFor } from '../pdk/wait-for.js';
 
 t.test('set_serialize_value adds, nests and removes; correlation-id publishes its id', async (t) => {
   const up = await startUpstream('up');
@@ -39,12 +40,3 @@ plugins:
   t.equal(seen.size, false, 'null removes a value');
   t.equal(seen.route, 'r');
 });
-
-async function waitFor<T>(find: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = find();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('the log line did not appear within 2 s');
-}
