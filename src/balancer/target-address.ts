@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { parseTarget as parseValidTarget } from '../config/target.js';
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
+// Kong EE: a WebSocket handshake is an http(s) request, so ws and wss keep http's and https's ports.
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, grpc: 80, grpcs: 443, ws: 80, wss: 443 };
 
 /** Kong: the Host header carries the port unless it is the protocol's default (balancer set_host_header). */
 export function hostHeaderFor(host: string, port: number, protocol: string): string {

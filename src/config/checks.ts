@@ -5,6 +5,14 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { pluginCatalog } from '../plugins/catalog.js';
+import {
+  type FieldView,
+  type ProtocolProblem,
+  routeProtocolProblems,
+  routeServiceProtocolProblem,
+  serviceProtocolProblems,
+} from '../schema/entities/protocol-rules.js';
+import { isWebSocketProtocol } from '../schema/typedefs.js';
 import { checkRouteHost, checkRoutePath } from '../router/index.js';
 import { compiled } from './ajv.js';
 import { didYouMean } from './errors.js';
@@ -24,9 +32,6 @@ export interface CheckContext {
 
 type Check = (row: FlatRow, ctx: CheckContext) => void;
 
-const HTTP_FAMILY = ['http', 'https'];
-const FAMILIES: readonly (readonly string[])[] = [HTTP_FAMILY, ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']];
-
 function report(
   ctx: CheckContext,
   row: FlatRow,
@@ -41,17 +46,19 @@ function report(
 
 const set = (v: unknown): boolean => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
+/** A normalized row as the protocol rules see it (src/schema/entities/protocol-rules.ts). */
+function fieldView(row: FlatRow): FieldView {
+  const v = row.value;
+  return { isSet: (f) => set(v[f]), value: (f) => v[f] };
+}
+
+const reportProblems = (ctx: CheckContext, row: FlatRow, problems: readonly ProtocolProblem[]) => {
+  for (const p of problems) report(ctx, row, p.field, p.message, p.hint);
+};
+
 const checkService: Check = (row, ctx) => {
   const v = row.value;
-  const p = v.protocol as string;
-  if (['tcp', 'tls', 'udp', 'grpc', 'grpcs'].includes(p) && v.path !== null) {
-    report(ctx, row, 'path', 'value must be null', `protocol '${p}' has no path; remove it or use http/https`);
-  }
-  if (p !== 'https' && p !== 'tls') {
-    for (const f of ['client_certificate', 'tls_verify', 'tls_verify_depth', 'ca_certificates']) {
-      if (v[f] !== null) report(ctx, row, f, 'value must be null', `only allowed when protocol is 'https' or 'tls'`);
-    }
-  }
+  reportProblems(ctx, row, serviceProtocolProblems(v.protocol as string, fieldView(row)));
   if (typeof v.host === 'string' && v.host.includes(':') && isIP(v.host) === 0) {
     report(ctx, row, 'host', 'must not have a port', 'put the port in `port`');
   }
@@ -59,35 +66,8 @@ const checkService: Check = (row, ctx) => {
 
 const checkRoute: Check = (row, ctx) => {
   const v = row.value;
-  const protocols = v.protocols as string[];
-  const families = FAMILIES.filter((f) => protocols.some((p) => f.includes(p)));
-  if (families.length > 1) {
-    report(ctx, row, 'protocols', `these sets are mutually exclusive: ${families.map((f) => `('${f.join("', '")}')`).join(', ')}`);
-    return;
-  }
-  const has = (f: string) => set(v[f]);
-  const quoted = (fs: string[]) => fs.map((f) => `'${f}'`).join(', ');
-  if (protocols.some((p) => HTTP_FAMILY.includes(p))) {
-    const needed = protocols.includes('https') ? ['methods', 'hosts', 'headers', 'paths', 'snis'] : ['methods', 'hosts', 'headers', 'paths'];
-    const label = protocols.includes('https') ? "'https'" : "'http'";
-    if (!needed.some(has)) report(ctx, row, null, `must set one of ${quoted(needed)} when 'protocols' is ${label}`);
-    for (const f of ['sources', 'destinations']) if (has(f)) report(ctx, row, f, `cannot set '${f}' when 'protocols' is 'http' or 'https'`);
-    if (has('snis') && !protocols.includes('https')) {
-      report(ctx, row, 'snis', "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'");
-    }
-  } else if (protocols.some((p) => p === 'grpc' || p === 'grpcs')) {
-    const needed = protocols.includes('grpcs') ? ['hosts', 'headers', 'paths', 'snis'] : ['hosts', 'headers', 'paths'];
-    if (!needed.some(has)) report(ctx, row, null, `must set one of ${quoted(needed)} when 'protocols' is 'grpc' or 'grpcs'`);
-    for (const f of ['methods', 'sources', 'destinations']) if (has(f)) report(ctx, row, f, `cannot set '${f}' when 'protocols' is 'grpc' or 'grpcs'`);
-    if (v.strip_path === true) report(ctx, row, 'strip_path', "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'");
-  } else if (protocols.includes('tls_passthrough')) {
-    if (!has('snis')) report(ctx, row, null, "must set snis when 'protocols' is 'tls_passthrough'");
-  } else if (!['sources', 'destinations', 'snis'].some(has)) {
-    report(ctx, row, null, "must set one of 'sources', 'destinations', 'snis' when 'protocols' is 'tcp', 'tls' or 'udp'");
-  }
-  if (!protocols.some((p) => HTTP_FAMILY.includes(p) || p.startsWith('grpc'))) {
-    for (const f of ['methods', 'hosts', 'paths', 'headers']) if (has(f)) report(ctx, row, f, `cannot set '${f}' when 'protocols' is '${protocols.join("', '")}'`);
-  }
+  // Kong validates every field whatever its entity checks find, so the path/host checks below always run.
+  reportProblems(ctx, row, routeProtocolProblems(v.protocols as string[], fieldView(row)));
   (v.paths as string[] | null)?.forEach((p, i) => {
     const err = checkRoutePath(p);
     if (err) report(ctx, row, ['paths', i], err);
@@ -338,6 +318,26 @@ export function runChecks(rows: FlatRows, ctx: CheckContext): void {
     if (check) for (const row of list) check(row, ctx);
   }
   checkDuplicateTargets(rows.get('targets') ?? [], ctx);
+  checkRouteServices(rows.get('routes') ?? [], rows.get('services') ?? [], ctx);
+}
+
+/**
+ * Kong EE's routes DAO: WebSocket routes need a service, and ws/wss routes and services pair only with each
+ * other. A route mixing ws and other protocols is already refused (mutually exclusive sets) and is skipped.
+ */
+function checkRouteServices(routes: readonly FlatRow[], services: readonly FlatRow[], ctx: CheckContext): void {
+  const protocolOf = new Map(services.map((s) => [s.value.id as string, s.value.protocol as string]));
+  for (const row of routes) {
+    const protocols = row.value.protocols as string[];
+    if (protocols.some(isWebSocketProtocol) && !protocols.every(isWebSocketProtocol)) continue;
+    const service = row.value.service as { id: string } | null;
+    const serviceProtocol = service === null ? null : (protocolOf.get(service.id) ?? null);
+    const p = routeServiceProtocolProblem(protocols, serviceProtocol);
+    if (!p) continue;
+    // The service may be far away in the file: the hint says what each side is.
+    const hint = serviceProtocol === null ? 'nest the route under a ws or wss service, or set its service' : `route protocols [${protocols.join(', ')}], service protocol '${serviceProtocol}'`;
+    report(ctx, row, p.field, p.message, p.hint ?? hint);
+  }
 }
 
 /** Two targets of one upstream naming the same host and port (`10.0.0.1` and `10.0.0.1:8000` included). */

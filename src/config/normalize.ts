@@ -3,6 +3,7 @@
  * sets without duplicates, timestamps, and every schema field present (absent = null).
  */
 import type { TObject } from '@sinclair/typebox';
+import { PROTOCOLS, urlDefaultPort } from '../schema/typedefs.js';
 import type { FlatRow } from './flatten.js';
 import type { Segment } from './parse.js';
 
@@ -112,11 +113,11 @@ function applyServiceUrl(row: FlatRow, problems: FieldProblem[]): void {
     const scheme = m[1]!.toLowerCase();
     v.protocol = scheme;
     v.host = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
-    v.port = m[3] ? Number(m[3]) : scheme === 'https' || scheme === 'grpcs' || scheme === 'tls' ? 443 : 80;
+    // Kong services.lua: 443 only for https (and EE's wss), 80 for every other scheme, grpcs and tls included.
+    v.port = m[3] ? Number(m[3]) : urlDefaultPort(scheme);
     v.path = m[4] ? m[4] : null;
-    const protocols = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'];
-    if (!protocols.includes(scheme)) {
-      problems.push({ path: [...row.path, 'url'], message: `expected one of: ${protocols.join(', ')}`, hint: `scheme '${scheme}' in url` });
+    if (!(PROTOCOLS as readonly string[]).includes(scheme)) {
+      problems.push({ path: [...row.path, 'url'], message: `expected one of: ${PROTOCOLS.join(', ')}`, hint: `scheme '${scheme}' in url` });
     }
     if (v.port as number > 65535) problems.push({ path: [...row.path, 'url'], message: 'value should be between 0 and 65535' });
   }

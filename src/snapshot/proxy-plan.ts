@@ -11,6 +11,7 @@ export interface ServicePlan {
   readonly id: string;
   readonly name: string | null;
   readonly enabled: boolean;
+  /** The upstream request's scheme (upstreamScheme): a ws service's handshake goes over http, a wss one's over https. */
   readonly protocol: 'http' | 'https';
   /** The service host: a DNS name, an IP, or the name of an Upstream entity (then `balancer` is set). */
   readonly host: string;
@@ -23,7 +24,7 @@ export interface ServicePlan {
   readonly readTimeout: number;
   /** Host header sent upstream unless the route preserves the client's (Kong: port omitted when default). */
   readonly hostHeader: string;
-  /** https services: verification, trust store, client certificate and SNI (src/tls/upstream-tls.ts). */
+  /** https, grpcs and wss services: verification, trust store, client certificate and SNI (src/tls/upstream-tls.ts). */
   readonly tls: UpstreamTlsPlan | null;
   readonly balancer: BalancerPlan | null;
 }

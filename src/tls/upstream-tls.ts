@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import type { CaCertificate, Certificate, Service } from '../schema/index.js';
+import { upstreamScheme } from '../schema/typedefs.js';
 import { pemValue } from './pem-value.js';
 
-/** An https service's TLS to its upstream, resolved at compile time so no PEM work happens per request. */
+/** The TLS of an https, grpcs or wss service to its upstream, resolved at compile time so no PEM work happens per request. */
 export interface UpstreamTlsPlan {
   /** SNI sent upstream: the service host, never an IP (TLS forbids IP literals in SNI). */
   readonly servername: string | undefined;
@@ -27,9 +28,9 @@ export function indexTlsEntities(certificates: readonly Certificate[], caCertifi
   };
 }
 
-/** Null for services that do not speak TLS upstream. */
+/** Null for services that do not speak TLS upstream (a wss service's handshake is an https request). */
 export function compileUpstreamTls(s: Service, tls: TlsEntities): UpstreamTlsPlan | null {
-  if (s.protocol !== 'https' && s.protocol !== 'grpcs') return null;
+  if (upstreamScheme(s.protocol) !== 'https') return null;
   // Ids are checked by reference validation; one that still resolves to nothing is skipped rather than fatal.
   const ca = s.ca_certificates?.map((id) => tls.caCertificates.get(id)?.cert).filter((c): c is string => c !== undefined);
   const client = s.client_certificate ? tls.certificates.get(s.client_certificate.id) : undefined;

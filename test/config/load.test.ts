@@ -102,7 +102,7 @@ const errorCases: ErrorCase[] = [
   {
     name: 'enum',
     yaml: '_format_version: "3.0"\nservices:\n  - host: h\n    protocol: ftp\n',
-    want: [{ path: 'services[0].protocol', message: 'expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp', at: [4, 15] }],
+    want: [{ path: 'services[0].protocol', message: 'expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss', at: [4, 15] }],
   },
   {
     name: 'service path syntax',
@@ -187,7 +187,7 @@ const errorCases: ErrorCase[] = [
   {
     name: 'route snis on http only',
     yaml: '_format_version: "3.0"\nroutes:\n  - protocols: [http]\n    paths: [/a]\n    snis: [a.com]\n',
-    want: [{ path: 'routes[0].snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'" }],
+    want: [{ path: 'routes[0].snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'" }],
   },
   {
     name: 'route host header',
@@ -349,6 +349,9 @@ t.test('normalization', async (t) => {
       ['http://example.com/', { protocol: 'http', host: 'example.com', port: 80, path: '/' }],
       ['https://example.com:8443/api/v1', { protocol: 'https', host: 'example.com', port: 8443, path: '/api/v1' }],
       ['https://example.com', { protocol: 'https', port: 443 }],
+      // Kong services.lua: only http and https get their own default port; every other scheme gets 80.
+      ['grpcs://example.com', { protocol: 'grpcs', port: 80 }],
+      ['tls://example.com', { protocol: 'tls', port: 80 }],
       ['http://[::1]:9000/x', { host: '::1', port: 9000, path: '/x' }],
     ];
     for (const [url, want] of cases) {
