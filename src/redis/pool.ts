@@ -116,7 +116,7 @@ export class RedisHandle {
   ) {}
 
   /** See RedisEndpoint.run: the command's result, or RedisUnavailableError at once while Redis is down. */
-  run<T>(command: (client: Redis) => Promise<T>): Promise<T> {
+  run<A, T>(command: (client: Redis, arg: A) => Promise<T>, arg: A): Promise<T> {
     let e = this.#endpoint;
     if (e === null || e.closed) {
       try {
@@ -125,6 +125,6 @@ export class RedisHandle {
         return Promise.reject(err as Error);
       }
     }
-    return e.run(command);
+    return e.run(command, arg);
   }
 }

@@ -7,11 +7,11 @@ import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import type { ConfigError } from '../config/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { closeRedisClients } from '../plugins/rate-limiting/redis-counters.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../proxy/engine/types.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
 import { DEFAULT_PROXY_SETTINGS, parseHeaders, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
+import { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
 import { compileConfig } from './compile-config.js';
 import { createConfigLoader } from './load-worker.js';
@@ -46,6 +46,8 @@ export interface Gateway {
   readonly cell: SnapshotCell;
   /** Health checkers and the DNS cache its snapshots share (introspection for tests). */
   readonly balancers: BalancerResources;
+  /** Redis clients its plugins share across its snapshots (introspection for tests). */
+  readonly redis: RedisPool;
   readonly proxyAddress: { host: string; port: number };
   readonly proxySslAddress: { host: string; port: number } | null;
   readonly adminAddress: { host: string; port: number } | null;
@@ -71,7 +73,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const invalid = (errors: readonly ConfigError[]) => new ConfigInvalidError(errors.map((e) => formatError(opts.conf, redactedError(e))));
   const loaded = await loadConfigFile(opts.conf);
   if (!loaded.ok) throw invalid(loaded.errors);
-  const compiled = compileConfig(loaded.config, opts.conf, 1, logger);
+  // Plugins keep handles to the pool; it connects on first use, so compiling opens nothing.
+  const redis = new RedisPool({ logger });
+  const compiled = compileConfig(loaded.config, opts.conf, 1, logger, redis);
   if (!compiled.ok) throw invalid(compiled.errors);
   const initial = compiled.snapshot;
   const balancers = new BalancerResources();
@@ -84,7 +88,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const ctx = { snapshots: cell, engine, settings, logger, nodeId, hostname: hostname() };
 
   const loader = createConfigLoader();
-  const reloader = createReloader(opts.conf, cell, loader, logger);
+  const reloader = createReloader(opts.conf, cell, loader, logger, redis);
 
   let proxy: Listener | null = null;
   let proxySsl: Listener | null = null;
@@ -147,6 +151,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await engine.close();
     cell.close();
     balancers.close();
+    await redis.close();
     throw err;
   }
 
@@ -177,6 +182,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   return {
     cell,
     balancers,
+    redis,
     proxyAddress: { host: address.address, port: address.port },
     proxySslAddress: sslAddress ? { host: sslAddress.address, port: sslAddress.port } : null,
     adminAddress,
@@ -192,7 +198,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await engine.close();
       cell.close();
       balancers.close();
-      await closeRedisClients();
+      await redis.close();
     },
   };
 }

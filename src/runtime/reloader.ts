@@ -3,6 +3,7 @@ import { formatError, redactedError } from '../config/errors.js';
 import { md5 } from '../config/load.js';
 import type { ConfigError, LoadResult } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
+import type { RedisPool } from '../redis/pool.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import { compileConfig, configFailure } from './compile-config.js';
 import type { SnapshotCell } from './runtime.js';
@@ -28,7 +29,7 @@ export function entityCounts(s: CompiledSnapshot): Record<string, number> {
  * change that arrives while one runs is applied after it, and only the newest pending content is kept. A
  * failure is logged, recorded for `/status` and returned with secrets redacted (`sluice validate` shows them).
  */
-export function createReloader(file: string, cell: SnapshotCell, loader: ConfigLoader, logger: Logger) {
+export function createReloader(file: string, cell: SnapshotCell, loader: ConfigLoader, logger: Logger, redis?: RedisPool) {
   let running: Promise<ReloadOutcome> | null = null;
   let pending: { text: string; hash: string; force: boolean } | null = null;
 
@@ -42,7 +43,7 @@ export function createReloader(file: string, cell: SnapshotCell, loader: ConfigL
       result = { ok: false, errors: [{ path: '', message: `config loader failed: ${(err as Error).message}` }] };
     }
     if (!result.ok) return fail(result.errors);
-    const compiled = compileConfig(result.config, file, cell.current.generation + 1, logger);
+    const compiled = compileConfig(result.config, file, cell.current.generation + 1, logger, redis);
     if (!compiled.ok) return fail(compiled.errors);
     const next = compiled.snapshot;
     try {

@@ -9,6 +9,7 @@ import {
   type PluginInstance,
 } from '../plugins/chain.js';
 import { pluginHandlers } from '../plugins/registry.js';
+import type { RedisPool } from '../redis/pool.js';
 import type { Entities } from '../schema/index.js';
 
 export class PluginCompileError extends Error {
@@ -30,9 +31,10 @@ export interface CompiledPlugins {
 /**
  * Turns every enabled plugin entity into an instance by calling its definition's factory once, at load time.
  * A plugin without a handler is refused rather than silently skipped: an auth plugin that does nothing would
- * fail open.
+ * fail open. `redis` (the gateway's pool) is handed to the factories as is: they keep handles, nothing connects.
  */
-export function compilePlugins(entities: Entities, logger: Logger): CompiledPlugins {
+export function compilePlugins(entities: Entities, logger: Logger, redis?: RedisPool): CompiledPlugins {
+  const shared = redis !== undefined ? { entities, redis } : { entities };
   const instances: PluginInstance[] = [];
   entities.plugins.forEach((entity, index) => {
     if (entity.enabled === false) return; // Kong: disabled instances are out of the search entirely
@@ -47,7 +49,7 @@ export function compilePlugins(entities: Entities, logger: Logger): CompiledPlug
     const config = resolveVaultRefs(entity.config, process.env);
     let handlers: PluginInstance['handlers'];
     try {
-      handlers = def.create(config, { entity, entities, logger: logger.child({ plugin: entity.name, plugin_id: entity.id }) });
+      handlers = def.create(config, { ...shared, entity, logger: logger.child({ plugin: entity.name, plugin_id: entity.id }) });
     } catch (err) {
       throw new PluginCompileError(`plugin '${entity.name}' (${entity.id}): ${(err as Error).message}`, `plugins[${index}]`);
     }

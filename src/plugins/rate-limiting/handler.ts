@@ -1,8 +1,11 @@
+import type { Redis } from 'ioredis';
 import type { Pdk } from '../../pdk/kong.js';
+import type { RedisConnection, RedisPool } from '../../redis/pool.js';
+import { RedisUnavailableError } from '../../redis/pool.js';
 import { definePlugin } from '../define.js';
 import { identifierFor, type LimitBy } from './identifier.js';
 import { localCounters } from './local-counters.js';
-import { counterKey, redisClient, redisUsage, type RedisConnection } from './redis-counters.js';
+import { counterKey, redisUsage } from './redis-counters.js';
 import { schema } from './schema.js';
 import { decide, type Limit, type Verdict } from './usage.js';
 import { PERIODS, type Period, windowStarts } from './windows.js';
@@ -36,7 +39,7 @@ const EMPTY_UUID = '00000000-0000-0000-0000-000000000000';
 
 export default definePlugin<Config>({
   schema,
-  create(config, { entity, logger }) {
+  create(config, { entity, redis }) {
     const limits: Limit[] = [];
     for (const period of PERIODS) {
       const limit = config[period];
@@ -47,7 +50,7 @@ export default definePlugin<Config>({
     const serviceId = entity.service?.id ?? EMPTY_UUID;
     const identify = identifierFor(config.limit_by, config.header_name ?? null, config.path ?? null);
     const hide = config.hide_client_headers;
-    const conn = config.policy === 'redis' ? redisConnection(config) : null;
+    const counter = config.policy === 'redis' ? redisCounter(redis, redisConnection(config), periods) : null;
 
     function finish(kong: Pdk, verdict: Verdict): boolean {
       if (verdict.headers.length > 0) kong.ctx.plugin.headers = verdict.headers;
@@ -58,12 +61,13 @@ export default definePlugin<Config>({
 
     function failed(kong: Pdk, err: unknown): void {
       // fault_tolerant: let the request through without counting it (Kong); otherwise the client sees a 500.
+      // Either way at once: while Redis is down the pool refuses without waiting (src/redis/endpoint.ts).
       if (!config.fault_tolerant) throw err;
       kong.log.err('failed to get usage: ', (err as Error).message ?? String(err));
     }
 
     const access =
-      conn === null
+      counter === null
         ? (kong: Pdk): void => {
             const nowMs = Math.floor(Date.now() / 1000) * 1000;
             const starts = windowStarts(nowMs);
@@ -79,7 +83,7 @@ export default definePlugin<Config>({
             const keys = periods.map((p) => counterKey(routeId, serviceId, id, p, starts));
             let used: number[];
             try {
-              used = await redisUsage(redisClient(conn, (m) => logger.error(m)), keys, periods);
+              used = await counter(keys);
             } catch (err) {
               failed(kong, err);
               return;
@@ -97,6 +101,16 @@ export default definePlugin<Config>({
     };
   },
 });
+
+/** Counts keys in the gateway's Redis; without a pool (a snapshot compiled outside a gateway) Redis is unavailable. */
+function redisCounter(pool: RedisPool | undefined, conn: RedisConnection, periods: readonly Period[]): (keys: string[]) => Promise<number[]> {
+  if (pool === undefined) {
+    return () => Promise.reject(new RedisUnavailableError('no Redis pool: this configuration was compiled outside a gateway'));
+  }
+  const handle = pool.handle(conn);
+  const count = (client: Redis, keys: string[]) => redisUsage(client, keys, periods);
+  return (keys) => handle.run(count, keys);
+}
 
 /** config.redis, with Kong's deprecated top-level redis_* shorthands filling what it leaves unset. */
 function redisConnection(c: Config): RedisConnection {

@@ -3,7 +3,6 @@
  * `PORT <n>` when listening, shuts down when stdin closes.
  */
 import { startTestGateway } from '../../helpers/gateway.js';
-import { closeRedisClients } from '../../../src/plugins/rate-limiting/redis-counters.js';
 
 const chunks: Buffer[] = [];
 let started = false;
@@ -18,7 +17,6 @@ process.stdin.on('data', (c: Buffer) => {
     process.stdin.once('end', () => {
       void gw
         .close()
-        .then(closeRedisClients)
         .then(() => process.exit(0));
     });
   });

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import t from 'tap';
-import { closeRedisClients } from '../../../src/plugins/rate-limiting/redis-counters.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
 import { startUpstream } from '../../helpers/upstream.js';
@@ -49,7 +48,6 @@ if (typeof redis !== 'string') t.teardown(() => redis.stop());
 
 t.test('rate-limiting, policy redis: counters shared by two sluice processes', { skip }, async (t) => {
   if (typeof redis === 'string') return;
-  t.teardown(() => closeRedisClients());
   const up = await startUpstream('svc');
   t.teardown(() => up.close());
   const yaml = `_format_version: "3.0"
