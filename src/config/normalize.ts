@@ -49,6 +49,7 @@ export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]
   const v = row.value;
   if (row.def.name === 'services') applyServiceUrl(row, problems);
   if (row.def.name === 'upstreams') applyUpstreamShorthands(v);
+  if (row.def.name === 'routes') applyRouteSubschemaDefaults(v);
   const out: Record<string, unknown> = {};
   for (const f of planOf(row.def.fields)) {
     let x = v[f.key];
@@ -130,6 +131,15 @@ function applyServiceUrl(row: FlatRow, problems: FieldProblem[]): void {
   }
   v.protocol ??= 'http';
   v.port ??= 80;
+}
+
+/**
+ * Kong routes_subschemas.lua: a gRPC route's subschema (chosen by its first protocol) defaults strip_path to
+ * false, where other routes default it to true; only an explicit `strip_path: true` is then refused.
+ */
+function applyRouteSubschemaDefaults(v: Record<string, unknown>): void {
+  const first = Array.isArray(v.protocols) ? (v.protocols[0] as unknown) : undefined;
+  if ((first === 'grpc' || first === 'grpcs') && (v.strip_path === undefined || v.strip_path === null)) v.strip_path = false;
 }
 
 /** Kong's upstream shorthands, in Kong's order: algorithm first, then hash_on (spec §2.6). */

@@ -180,6 +180,11 @@ const errorCases: ErrorCase[] = [
     want: [{ path: 'routes[0].protocols', message: 'these sets are mutually exclusive' }],
   },
   {
+    name: 'route strip_path on grpc',
+    yaml: '_format_version: "3.0"\nroutes:\n  - protocols: [grpc]\n    paths: [/a]\n    strip_path: true\n',
+    want: [{ path: 'routes[0].strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'", at: [5, 17] }],
+  },
+  {
     name: 'route sources on http',
     yaml: '_format_version: "3.0"\nroutes:\n  - protocols: [http]\n    paths: [/a]\n    sources: [{ip: 10.0.0.1}]\n',
     want: [{ path: 'routes[0].sources', message: "cannot set 'sources' when 'protocols' is 'http' or 'https'" }],
@@ -405,6 +410,10 @@ t.test('normalization', async (t) => {
     );
     const id = entities.services[0]!.id;
     t.same(entities.routes.map((r) => r.service), [{ id }, { id }, { id }, null]);
+  });
+  t.test('a gRPC route defaults strip_path to false (Kong routes_subschemas.lua)', async (t) => {
+    const { entities } = ok('_format_version: "3.0"\nroutes:\n  - protocols: [grpc, grpcs]\n    paths: [/a]\n  - protocols: [http]\n    paths: [/b]\n');
+    t.same(entities.routes.map((r) => r.strip_path), [false, true]);
   });
   t.test('YAML 1.1 booleans', async (t) => {
     const { entities } = ok('_format_version: "3.0"\nservices:\n  - host: h\n    enabled: no\n    routes:\n      - paths: [/a]\n        strip_path: off\n');

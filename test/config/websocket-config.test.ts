@@ -101,6 +101,14 @@ t.test('refused: Kong EE message at file:line:col, and only that', async (t) => 
     ],
     // Used to load as a plain http route; now Kong's exclusive sets (and no second, pairing error).
     ['ws mixed with http', ws('protocols: [http, ws]\n        paths: [/]'), ["services[0].routes[0].protocols @5:20 these sets are mutually exclusive: ('http', 'https'), ('ws', 'wss')"]],
+    [
+      'field checks still run beside a protocols error',
+      ws('protocols: [http, ws]\n        paths: ["~/a(?=b)"]'),
+      [
+        "services[0].routes[0].protocols @5:20 these sets are mutually exclusive: ('http', 'https'), ('ws', 'wss')",
+        "services[0].routes[0].paths[0] @6:17 invalid regex: '/a(?=b)' (look-around assertions are not supported)",
+      ],
+    ],
     ['wss mixed with grpcs', ws('protocols: [grpcs, wss]\n        paths: [/]'), ["services[0].routes[0].protocols @5:20 these sets are mutually exclusive: ('grpc', 'grpcs'), ('ws', 'wss')"]],
     [
       'ws route without a service',
@@ -119,7 +127,7 @@ t.test('refused: Kong EE message at file:line:col, and only that', async (t) => 
       'services:\n  - name: chat\n    url: wss://h\nroutes:\n  - service: chat\n    protocols: [https]\n    paths: [/]\n',
       ['routes[0].protocols @7:16 route/service protocol mismatch'],
     ],
-    ['grpc route on a ws service', ws('protocols: [grpc]\n        paths: [/]\n        strip_path: false'), ['services[0].routes[0].protocols @5:20 route/service protocol mismatch']],
+    ['grpc route on a ws service', ws('protocols: [grpc]\n        paths: [/]'), ['services[0].routes[0].protocols @5:20 route/service protocol mismatch']],
     [
       'TLS settings on a ws service',
       'services:\n  - url: ws://h\n    tls_verify: false\n    tls_verify_depth: 1\n',
