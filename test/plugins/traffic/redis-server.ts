@@ -5,14 +5,20 @@ import { closedPort } from '../../helpers/upstream.js';
 
 export interface RedisServer {
   readonly port: number;
+  /** SIGSTOP: the connections stay open and nothing answers (a hung Redis). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
 const BIN = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p)) ?? 'redis-server';
 
-/** Starts a throwaway redis-server on 127.0.0.1 (no persistence); resolves null with the reason if it cannot. */
-export async function startRedis(): Promise<RedisServer | string> {
-  const port = await closedPort();
+/**
+ * Starts a throwaway redis-server on 127.0.0.1 (no persistence), on `onPort` (to bring a stopped one back) or a
+ * free one; resolves the reason instead when it cannot.
+ */
+export async function startRedis(onPort?: number): Promise<RedisServer | string> {
+  const port = onPort ?? (await closedPort());
   let proc: ChildProcess;
   try {
     proc = spawn(BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
@@ -29,12 +35,15 @@ export async function startRedis(): Promise<RedisServer | string> {
     new Promise<void>((r) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return r();
       proc.once('exit', () => r());
+      proc.kill('SIGCONT'); // a paused server would not act on SIGTERM
       proc.kill('SIGTERM');
     });
+  const pause = () => void proc.kill('SIGSTOP');
+  const resume = () => void proc.kill('SIGCONT');
   // Bounded wait for the port to answer PING.
   for (let i = 0; i < 50; i++) {
     const why = await Promise.race([exited, ping(port).then((ok) => (ok ? 'up' : null))]);
-    if (why === 'up') return { port, stop };
+    if (why === 'up') return { port, pause, resume, stop };
     if (why !== null) return why;
     await new Promise((r) => setTimeout(r, 100));
   }
