@@ -1,5 +1,5 @@
 /** The file watcher against the ways files really get replaced. Real files in a temp dir, bounded waits. */
-import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -10,7 +10,7 @@ interface Seen {
   missing: number;
 }
 
-async function setup(t: Test, initial: string, layout: 'plain' | 'configmap' = 'plain') {
+async function setup(t: Test, initial: string, layout: 'plain' | 'configmap' = 'plain', debounceMs = 40) {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-watch-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'kong.yaml');
@@ -24,7 +24,7 @@ async function setup(t: Test, initial: string, layout: 'plain' | 'configmap' = '
   }
   const seen: Seen = { changes: [], missing: 0 };
   const w = watchFile(file, {
-    debounceMs: 40,
+    debounceMs,
     onChange: ({ text }) => seen.changes.push(text),
     onMissing: () => seen.missing++,
     onError: (err) => t.fail(err.message),
@@ -90,4 +90,38 @@ t.test('identical content is not reported', async (t) => {
   await writeFile(file, 'same');
   await settle();
   t.equal(seen.changes.length, 1, 'rewrite with the same bytes: no change');
+});
+
+t.test('a file written in pieces less than a window apart is reported once, whole', async (t) => {
+  const { file, seen } = await setup(t, 'old', 'plain', 100);
+  const pieces = ['first part\n', 'second part\n', 'last part\n'];
+  for (let round = 0; round < 3; round++) {
+    const fh = await open(file, 'w');
+    for (const [i, piece] of pieces.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 30 + 20 * round));
+      await fh.write(`${round}:${piece}`);
+    }
+    await fh.close();
+    const whole = pieces.map((p) => `${round}:${p}`).join('');
+    t.ok(await until(() => seen.changes.includes(whole)), `round ${round}: whole file seen`);
+  }
+  t.equal(seen.changes.length, 3, 'one change per save');
+  t.same(
+    seen.changes.filter((c) => c.split('\n').length !== 4),
+    [],
+    'never a prefix',
+  );
+});
+
+t.test('a file that keeps changing is reported only once it has been quiet for the window', async (t) => {
+  const { file, seen } = await setup(t, 'start', 'plain', 100);
+  const started = performance.now();
+  for (let i = 0; i < 12; i++) {
+    await writeFile(file, `tick-${i}`);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  const lastWrite = performance.now();
+  t.same(seen.changes, [], `nothing reported during ${Math.round(lastWrite - started)} ms of writes 40 ms apart`);
+  t.ok(await until(() => seen.changes.length === 1), 'reported after the writes stop');
+  t.same(seen.changes, ['tick-11'], 'the last content');
 });
