@@ -160,19 +160,10 @@ export function rules<NS extends string>(ns: NS): Readonly<Record<MethodsOf<NS>,
   return Object.freeze(out) as Record<MethodsOf<NS>, PhaseRule>;
 }
 
-export function allows(r: PhaseRule, phase: PhaseName): boolean {
-  return (PHASE_BIT[phase] & r.mask) !== 0;
-}
-
 /** Kong's check_phase message, with the function's name; it lists only the phases sluice runs. */
 export function phaseError(r: PhaseRule, phase: PhaseName): Error {
   const only = PHASES.filter((p) => p.runs && (PHASE_BIT[p.name] & r.mask) !== 0)
     .map((p) => p.name)
     .join(', ');
   return new Error(`function ${r.name} cannot be called in ${phase} phase (only in: ${only})`);
-}
-
-/** The PDK functions callable in a phase, for docs and the README table. */
-export function pdkFunctionsIn(phase: PhaseName): PdkFunctionName[] {
-  return (Object.keys(PDK_PHASES) as PdkFunctionName[]).filter((n) => (PDK_PHASES[n] as readonly PhaseName[]).includes(phase));
 }

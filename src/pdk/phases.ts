@@ -46,33 +46,32 @@ export const PHASES = [
     globalOnly: false,
     when: 'after the response is sent',
   },
-  // Kong Enterprise: WebSocket routes. Set `runs: true` once src/proxy runs the phase: the serverless schema
-  // then accepts the phase's functions and compiles them into handlers of that name.
+  // Kong Enterprise: WebSocket (ws/wss) routes; src/proxy/plugin-flow.ts and websocket-flow.ts run them.
   {
     name: 'ws_handshake',
     kind: 'chain',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'WebSocket handshake of a ws/wss route, before it is proxied',
   },
   {
     name: 'ws_client_frame',
     kind: 'frame',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'each WebSocket frame from the client',
   },
   {
     name: 'ws_upstream_frame',
     kind: 'frame',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'each WebSocket frame from the upstream',
   },
   {
     name: 'ws_close',
     kind: 'after',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'the WebSocket connection closed',
   },
@@ -107,11 +106,3 @@ export const PHASE_NAMES: readonly PhaseName[] = PHASES.map((p) => p.name);
 export const PHASE_BIT: Readonly<Record<PhaseName, number>> = Object.freeze(
   Object.fromEntries(PHASES.map((p, i) => [p.name, 1 << i])) as Record<PhaseName, number>,
 );
-
-export function phaseInfo(name: PhaseName): PhaseInfo {
-  return PHASES.find((p) => p.name === name)!;
-}
-
-export function isPhaseName(name: string): name is PhaseName {
-  return (PHASE_NAMES as readonly string[]).includes(name);
-}

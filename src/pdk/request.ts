@@ -136,7 +136,7 @@ function limitBody(this: PdkRequest, bytes: number, status = 413, message = 'Req
   enter(this, R.limit_body).bodyLimit = { bytes, status, message };
 }
 
-export function hostOf(host: string | undefined): string {
+function hostOf(host: string | undefined): string {
   if (!host) return '';
   const colon = host.lastIndexOf(':');
   return (colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host).toLowerCase();

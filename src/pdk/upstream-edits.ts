@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import type { UpstreamRequest, UpstreamTls } from '../proxy/engine/types.js';
 import { escapeUpstreamPath } from '../router/normalize.js';
 import { addHeader, clearHeader, setHeader } from './headers.js';
@@ -86,13 +85,6 @@ export function setTlsCertKey(up: UpstreamRequest, [cert, key]: readonly [string
 /** The request's own TLS settings (buildUpstream makes a fresh object per request; an http service has none). */
 function tlsOf(up: UpstreamRequest): UpstreamTls {
   return (up.tls ??= { rejectUnauthorized: false });
-}
-
-/** The content type the upstream request carries now (recorded rewrite changes are not seen). */
-export function upstreamContentType(up: UpstreamRequest | null, fallback: OutgoingHttpHeaders | NodeJS.Dict<string | string[]>): string | null {
-  const v = (up === null ? fallback : up.headers)['content-type'];
-  if (v === undefined) return null;
-  return Array.isArray(v) ? String(v[0]) : String(v);
 }
 
 function decodeQueryKey(raw: string): string {
