@@ -8,7 +8,7 @@ import t from 'tap';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
 import { closedPort, startUpstream } from '../../helpers/upstream.js';
-import { startRedis } from './redis-server.js';
+import { redisForFile, startRedis } from './redis-server.js';
 import { awaitFreshWindow } from './windows.js';
 
 const HOUR = 3_600_000;
@@ -24,25 +24,28 @@ async function timed(port: number, path: string, headers: Record<string, string>
   return { ms: performance.now() - started, res };
 }
 
-const rateLimited = (path: string, config: string) => `      - name: ${path.slice(1)}
-        paths: [${path}]
-        plugins:
-          - name: rate-limiting
-            config: ${config}
-`;
-
-t.test('redis refusing connections: fault-tolerant requests cost next to nothing, strict ones answer 500 at once', async (t) => {
+/** An upstream (closed when `t` ends) and a kong.yaml routing each path to it through rate-limiting configured so. */
+async function limitedConfig(t: { teardown(fn: () => unknown): void }, routes: Record<string, string>): Promise<string> {
   const up = await startUpstream('svc');
   t.teardown(() => up.close());
+  const entries = Object.entries(routes).map(
+    ([path, config]) =>
+      `      - name: ${path.slice(1)}\n        paths: [${path}]\n        plugins:\n          - name: rate-limiting\n            config: ${config}\n`,
+  );
+  return `_format_version: "3.0"\nservices:\n  - name: svc\n    url: ${up.url}\n    routes:\n${entries.join('')}`;
+}
+
+t.test('redis refusing connections: fault-tolerant requests cost next to nothing, strict ones answer 500 at once', async (t) => {
   const dead = await closedPort();
   // Redis's default timeout (2 s): what made every request wait before.
   const down = `{ hour: 1000000, policy: redis, limit_by: ip, redis: { host: 127.0.0.1, port: ${dead} } }`;
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
-${rateLimited('/local', '{ hour: 1000000, policy: local, limit_by: ip }')}${rateLimited('/down', down)}${rateLimited('/strict', down.replace('policy: redis', 'policy: redis, fault_tolerant: false'))}`);
+  const gw = await startTestGateway(
+    await limitedConfig(t, {
+      '/local': '{ hour: 1000000, policy: local, limit_by: ip }',
+      '/down': down,
+      '/strict': down.replace('policy: redis', 'policy: redis, fault_tolerant: false'),
+    }),
+  );
   t.teardown(() => gw.close());
 
   // (a) 200 requests each on the local policy (the baseline) and on the dead Redis, interleaved so both see the
@@ -100,22 +103,17 @@ ${rateLimited('/local', '{ hour: 1000000, policy: local, limit_by: ip }')}${rate
   t.equal(gw.redis.size, 1, 'the two dead-redis plugins share one client (same connection)');
 });
 
-const redis = await startRedis();
-const skip = typeof redis === 'string' ? `redis tests skipped: ${redis}` : false;
-if (typeof redis !== 'string') t.teardown(() => redis.stop());
+const { redis, skip } = await redisForFile(t);
 
 t.test('redis stopped mid-run, then restarted: requests pass meanwhile, counting resumes within 1 s', { skip }, async (t) => {
   // A server of its own: this test stops it.
   const redis = await startRedis();
   if (typeof redis === 'string') return t.fail(redis);
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
-${rateLimited('/restart', `{ hour: 5, policy: redis, limit_by: header, header_name: X-Client, redis: { host: 127.0.0.1, port: ${redis.port} } }`)}`);
+  const gw = await startTestGateway(
+    await limitedConfig(t, {
+      '/restart': `{ hour: 5, policy: redis, limit_by: header, header_name: X-Client, redis: { host: 127.0.0.1, port: ${redis.port} } }`,
+    }),
+  );
   t.teardown(() => gw.close());
   await awaitFreshWindow(HOUR, 15_000);
   const client = { 'x-client': `restart-${Date.now()}` };
@@ -163,15 +161,10 @@ ${rateLimited('/restart', `{ hour: 5, policy: redis, limit_by: header, header_na
 });
 
 t.test('two gateways in one process own their redis clients: closing one leaves the other counting', { skip }, async (t) => {
-  if (typeof redis === 'string') return;
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const yaml = `_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
-${rateLimited('/pair', `{ hour: 4, policy: redis, limit_by: header, header_name: X-Client, redis: { host: 127.0.0.1, port: ${redis.port} } }`)}`;
+  if (redis === null) return;
+  const yaml = await limitedConfig(t, {
+    '/pair': `{ hour: 4, policy: redis, limit_by: header, header_name: X-Client, redis: { host: 127.0.0.1, port: ${redis.port} } }`,
+  });
   const a = await startTestGateway(yaml);
   let aClosed = false;
   t.teardown(() => (aClosed ? undefined : a.close()));

@@ -5,7 +5,7 @@ import t from 'tap';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
 import { startUpstream } from '../../helpers/upstream.js';
-import { startRedis } from './redis-server.js';
+import { redisForFile } from './redis-server.js';
 import { awaitFreshWindow } from './windows.js';
 
 const CHILD = fileURLToPath(new URL('./child-gateway.ts', import.meta.url));
@@ -42,12 +42,10 @@ async function startChildGateway(yaml: string): Promise<{ port: number; close():
   };
 }
 
-const redis = await startRedis();
-const skip = typeof redis === 'string' ? `redis tests skipped: ${redis}` : false;
-if (typeof redis !== 'string') t.teardown(() => redis.stop());
+const { redis, skip } = await redisForFile(t);
 
 t.test('rate-limiting, policy redis: counters shared by two sluice processes', { skip }, async (t) => {
-  if (typeof redis === 'string') return;
+  if (redis === null) return;
   const up = await startUpstream('svc');
   t.teardown(() => up.close());
   const yaml = `_format_version: "3.0"

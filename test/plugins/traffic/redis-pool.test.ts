@@ -9,11 +9,9 @@ import t from 'tap';
 import { createLogger } from '../../../src/log/logger.js';
 import { type RedisConnection, RedisPool, RedisUnavailableError } from '../../../src/redis/pool.js';
 import { closedPort } from '../../helpers/upstream.js';
-import { startRedis } from './redis-server.js';
+import { redisForFile, startRedis } from './redis-server.js';
 
-const redis = await startRedis();
-const skip = typeof redis === 'string' ? `redis tests skipped: ${redis}` : false;
-if (typeof redis !== 'string') t.teardown(() => redis.stop());
+const { redis, skip } = await redisForFile(t);
 
 const connection = (port: number, over: Partial<RedisConnection> = {}): RedisConnection => ({
   host: '127.0.0.1',
@@ -55,7 +53,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value?: T;
 }
 
 t.test('handles hold nothing until used; equal connections share one client', { skip }, async (t) => {
-  if (typeof redis === 'string') return;
+  if (redis === null) return;
   const { pool: p } = pool();
   t.teardown(() => p.close());
   const a = p.handle(connection(redis.port));
@@ -69,7 +67,7 @@ t.test('handles hold nothing until used; equal connections share one client', { 
 });
 
 t.test('bounded: the least recently acquired client is closed, and its handle comes back on use', { skip }, async (t) => {
-  if (typeof redis === 'string') return;
+  if (redis === null) return;
   const { pool: p } = pool({ maxClients: 2 });
   t.teardown(() => p.close());
   const handles = [0, 1, 2].map((database) => p.handle(connection(redis.port, { database })));
@@ -80,7 +78,7 @@ t.test('bounded: the least recently acquired client is closed, and its handle co
 });
 
 t.test('idle clients are closed; closed pools refuse', { skip }, async (t) => {
-  if (typeof redis === 'string') return;
+  if (redis === null) return;
   const { pool: p } = pool({ idleMs: 100 });
   const h = p.handle(connection(redis.port));
   await h.run(ping, null);
@@ -94,7 +92,7 @@ t.test('idle clients are closed; closed pools refuse', { skip }, async (t) => {
 });
 
 t.test("Redis's own error replies do not open the circuit", { skip }, async (t) => {
-  if (typeof redis === 'string') return;
+  if (redis === null) return;
   const { pool: p } = pool();
   t.teardown(() => p.close());
   const h = p.handle(connection(redis.port));

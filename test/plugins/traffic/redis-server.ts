@@ -67,3 +67,11 @@ function ping(port: number): Promise<boolean> {
     });
   });
 }
+
+/** A test file's redis-server, stopped when `t` ends; without one, `skip` says why its tests cannot run. */
+export async function redisForFile(t: { teardown(fn: () => unknown): void }): Promise<{ redis: RedisServer | null; skip: string | false }> {
+  const started = await startRedis();
+  if (typeof started === 'string') return { redis: null, skip: `redis tests skipped: ${started}` };
+  t.teardown(() => started.stop());
+  return { redis: started, skip: false };
+}
