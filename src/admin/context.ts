@@ -16,6 +16,12 @@ export interface ServerStatsInput {
   readonly connections_waiting?: number;
 }
 
+/** What old snapshots still hold: retired ones kept by in-flight requests or tunnels, and live health checkers. */
+export interface RuntimeFacts {
+  readonly draining: number;
+  readonly healthCheckers: number;
+}
+
 export interface NodeFacts {
   readonly nodeId: string;
   readonly hostname: string;
@@ -25,6 +31,7 @@ export interface NodeFacts {
   lastReloadError(): { at: number; errors: readonly unknown[] } | null;
   logLevel(): string;
   memory(): NodeJS.MemoryUsage;
+  runtime(): RuntimeFacts;
 }
 
 /** JSON Schema documents served by `/schemas/...`; null when there is none by that name. */

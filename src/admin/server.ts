@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AdminRequest, AdminSnapshot, NodeFacts, ServerStatsInput } from './context.js';
+import type { AdminRequest, AdminSnapshot, NodeFacts, RuntimeFacts, ServerStatsInput } from './context.js';
 import { buildAdminRoutes } from './endpoints.js';
 import { type AdminResponse, message, unauthorized } from './responses.js';
 import { dispatch, pathSegments, type RouteTable } from './route-table.js';
@@ -20,6 +20,7 @@ export interface AdminOptions {
   version: string;
   configuration: Record<string, unknown>;
   logLevel(): string;
+  runtime(): RuntimeFacts;
   /** When set, every request needs `Kong-Admin-Token: <token>` or `Authorization: Bearer <token>`. */
   token?: string;
   /**
@@ -50,6 +51,7 @@ export function createAdminServer(o: AdminOptions): AdminServer {
     lastReloadError: () => o.lastReloadError(),
     logLevel: () => o.logLevel(),
     memory: () => process.memoryUsage(),
+    runtime: () => o.runtime(),
   };
   const token = o.token === undefined ? null : Buffer.from(o.token);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

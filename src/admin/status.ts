@@ -52,6 +52,7 @@ export function serverStats(s: ServerStatsInput): Record<string, number> {
 export function statusBody(snap: AdminSnapshot, node: NodeFacts, f: MemoryFormat): Record<string, unknown> {
   const mem = node.memory();
   const lastError = node.lastReloadError();
+  const runtime = node.runtime();
   return {
     memory: {
       workers_lua_vms: [{ http_allocated_gc: formatBytes(mem.heapUsed, f), pid: process.pid }],
@@ -72,6 +73,10 @@ export function statusBody(snap: AdminSnapshot, node: NodeFacts, f: MemoryFormat
         array_buffers: formatBytes(mem.arrayBuffers, f),
       },
       last_reload_error: lastError ? { at: new Date(lastError.at).toISOString(), errors: lastError.errors } : null,
+      // Replaced snapshots still held by in-flight requests or tunnels (Envoy's draining listeners), and the
+      // health checkers alive across all snapshots: both fall back once old requests and tunnels end.
+      draining: runtime.draining,
+      health_checkers: runtime.healthCheckers,
     },
   };
 }

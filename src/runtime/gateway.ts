@@ -133,6 +133,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           router_flavor: 'traditional_compatible',
         },
         logLevel: () => logger.level,
+        runtime: () => ({ draining: cell.draining, healthCheckers: balancers.checkers.liveCheckers() }),
         ...(opts.adminToken ? { token: opts.adminToken } : {}),
         exposeSecrets: opts.adminExposeSecrets === true,
       });

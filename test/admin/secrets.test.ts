@@ -164,6 +164,7 @@ t.test('over HTTP: the option reaches the handlers and the headers go out', asyn
       version: '0',
       configuration: {},
       logLevel: () => 'error',
+      runtime: () => ({ draining: 0, healthCheckers: 0 }),
       ...(exposeSecrets ? { exposeSecrets } : {}),
     });
     t.teardown(() => server.close());

@@ -235,6 +235,7 @@ const node: NodeFacts = {
   lastReloadError: () => null,
   logLevel: () => 'info',
   memory: () => process.memoryUsage(),
+  runtime: () => ({ draining: 0, healthCheckers: 0 }),
 };
 const schemas = schemaFiles();
 const call = (method: string, url: string) => handle(table, { current: () => snap }, node, schemas, method, url);
