@@ -9,6 +9,7 @@ import { PdkResponse } from './response.js';
 import { PdkRouter } from './router.js';
 import { PdkService } from './service.js';
 import type { RequestState } from './state.js';
+import type { WebSocketPdk } from './websocket.js';
 
 export type { PdkEnvironment } from './namespace.js';
 
@@ -30,6 +31,8 @@ export class Kong {
   readonly log: PdkLog;
   readonly router: PdkRouter;
   readonly node: PdkNode;
+  /** kong.websocket (Kong Enterprise): set by the lifecycle on WebSocket handshakes of ws/wss routes. */
+  websocket: WebSocketPdk | null = null;
   readonly #state: RequestState;
 
   constructor(state: RequestState, env: PdkEnvironment) {

@@ -46,33 +46,32 @@ export const PHASES = [
     globalOnly: false,
     when: 'after the response is sent',
   },
-  // Kong Enterprise: WebSocket routes. Set `runs: true` once src/proxy runs the phase: the serverless schema
-  // then accepts the phase's functions and compiles them into handlers of that name.
+  // Kong Enterprise: WebSocket (ws/wss) routes; src/proxy/plugin-flow.ts and websocket-flow.ts run them.
   {
     name: 'ws_handshake',
     kind: 'chain',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'WebSocket handshake of a ws/wss route, before it is proxied',
   },
   {
     name: 'ws_client_frame',
     kind: 'frame',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'each WebSocket frame from the client',
   },
   {
     name: 'ws_upstream_frame',
     kind: 'frame',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'each WebSocket frame from the upstream',
   },
   {
     name: 'ws_close',
     kind: 'after',
-    runs: false,
+    runs: true,
     globalOnly: false,
     when: 'the WebSocket connection closed',
   },

@@ -420,8 +420,13 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
       }
       const routed = route(snap, req, scheme);
       const answer = isAnswer(routed);
-      // Plugins run when the matched route has any, or (for routing failures) when global plugins exist.
-      if (answer ? snap.proxy.globalPlugins.slots.length > 0 : routed.match.route.plugins.slots.length > 0) {
+      // Plugins run when the matched route has any, or (for routing failures) when global plugins exist; ws/wss
+      // routes always take that path (handshake checks, frame relay).
+      if (
+        answer
+          ? snap.proxy.globalPlugins.slots.length > 0
+          : routed.match.route.plugins.slots.length > 0 || routed.match.route.websocket
+      ) {
         withPlugins(ctx, snap, req, res, scheme, routed, requestId, startedAt, upgradeHead);
         return;
       }

@@ -18,6 +18,9 @@ import {
 import { writeBuffered } from './engine/client-response.js';
 import { kongJsonBody, sendGenerated } from './kong-response.js';
 import { bufferRequestBody } from './request-buffering.js';
+import type { UpstreamRequest } from './engine/types.js';
+import { EXTENSIONS_HEADER, handshakeErrorMessage, handshakeProblem } from './engine/websocket-handshake.js';
+import { WebSocketFlow } from './websocket-flow.js';
 import { createBodyLimiter } from '../plugins/request-size-limiting/body-limiter.js';
 
 /** Largest request body a plugin may read into memory (kong.request.get_raw_body). */
@@ -34,6 +37,18 @@ class PluginResponse implements ResponsePhases {
     readonly kong: Pdk,
     readonly collected: PluginInstance[],
   ) {}
+
+  /** Set on WebSocket handshakes of ws/wss routes (src/proxy/websocket-flow.ts). */
+  websocket: WebSocketFlow | null = null;
+
+  /** The log phase, once: after the response, or after ws_close for a relayed WebSocket. */
+  readonly finish = (): void => {
+    const { collected, state, kong, ctx } = this;
+    if (!collected.some((i) => i.handlers.log !== undefined)) return;
+    void runLogPhase(collected, state, kong, (err) =>
+      ctx.logger.error('plugin failed', { error: err.message, phase: 'log', request_id: state.requestId }),
+    );
+  };
 
   onHeaders(status: number, headers: IncomingHttpHeaders): number {
     const { state } = this;
@@ -126,13 +141,8 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
   const collected: PluginInstance[] = [];
   const response = new PluginResponse(ctx, state, kong, collected);
   res.once('close', () => {
-    if (collected.some((i) => i.handlers.log !== undefined)) {
-      setImmediate(() => {
-        void runLogPhase(collected, state, kong, (err) =>
-          ctx.logger.error('plugin failed', { error: err.message, phase: 'log', request_id: requestId }),
-        );
-      });
-    }
+    // A relayed WebSocket ends with the relay's close (ws_close, then log), not with the socket's.
+    if (response.websocket?.relaying !== true) setImmediate(response.finish);
   });
 
   // Kong: rewrite runs before routing, for global plugins only; it may answer the request itself.
@@ -215,6 +225,59 @@ function afterRewrite(
 }
 
 /** After access: exactly one of the plugin's answer, a 503 for a route without service, or the upstream. */
+const WS_PHASES = ['ws_handshake', 'ws_client_frame', 'ws_upstream_frame', 'ws_close'] as const;
+
+function usesWebSocketPhases(collected: readonly PluginInstance[]): boolean {
+  return collected.some((i) => WS_PHASES.some((p) => i.handlers[p] !== undefined));
+}
+
+/**
+ * WebSocket handshakes on ws/wss routes (Kong Enterprise), and on http routes whose plugins have ws_* handlers:
+ * after access, the ws_handshake phase (it may answer, and may set the frame size limits), then the handshake
+ * must be a valid WebSocket one — on a ws/wss route a request that is not is answered 400 (Kong EE); on an
+ * http route it is tunnelled as bytes, as Kong OSS does. The request then goes on to the upstream like any
+ * other, with its frames relayed through the plugins.
+ */
+function webSocketHandshake(
+  ctx: ProxyContext,
+  snap: CompiledSnapshot,
+  routed: Routed,
+  state: RequestState,
+  response: PluginResponse,
+  upgradeHead: Buffer | null,
+  up: UpstreamRequest,
+): void {
+  const flow = new WebSocketFlow(ctx.logger, state, response.kong, response.collected, response.finish);
+  response.websocket = flow;
+  const next = () => {
+    if (state.res.destroyed) return;
+    if (state.exit !== null) return response.exit();
+    const problem = handshakeProblem(state.req.method ?? 'GET', state.req.headers);
+    if (problem !== null || upgradeHead === null) {
+      if (routed.match.route.websocket) {
+        return response.respond(400, handshakeErrorMessage(problem ?? "invalid/missing 'Upgrade' header"));
+      }
+      return afterAccess(ctx, snap, routed, state, response, upgradeHead);
+    }
+    // The relay reads frames uncompressed: no extension is negotiated (Kong EE).
+    delete up.headers[EXTENSIONS_HEADER];
+    up.frames = flow.relay(up.readTimeout);
+    afterAccess(ctx, snap, routed, state, response, upgradeHead);
+  };
+  const failed = (err: unknown) => {
+    ctx.logger.error('plugin failed', { error: (err as Error).message, phase: 'ws_handshake', request_id: state.requestId });
+    response.respond(500, 'An unexpected error occurred');
+  };
+  let pending: void | Promise<void>;
+  try {
+    pending = runCollecting('ws_handshake', routed.match.route.plugins, state, response.kong, null);
+  } catch (err) {
+    return failed(err);
+  }
+  if (pending !== undefined) pending.then(next, failed);
+  else next();
+}
+
 function afterAccess(
   ctx: ProxyContext,
   snap: CompiledSnapshot,
@@ -233,6 +296,9 @@ function afterAccess(
   if (service === null || up === null) {
     // Kong (init.lua): access plugins ran, then a route without a service answers 503.
     return response.respond(503, 'no Service found with those values');
+  }
+  if (response.websocket === null && (routed.match.route.websocket || (upgradeHead !== null && usesWebSocketPhases(response.collected)))) {
+    return webSocketHandshake(ctx, snap, routed, state, response, upgradeHead, up);
   }
   if (state.requestBodyRead) {
     // The body was read (or replaced) by a plugin: send the buffered copy with its exact length.

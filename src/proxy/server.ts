@@ -94,10 +94,11 @@ export async function listenProxy(
     ? (createHttpsServer(
         {
           ...httpOptions,
-          // Used as is when the client sends no SNI; SNICallback picks per name otherwise.
+          // Used as is when the client sends no SNI; SNICallback picks per name otherwise, after the global
+          // plugins' certificate phase (src/tls/certificate-phase.ts).
           cert: tls.defaultCertificate.cert,
           key: tls.defaultCertificate.key,
-          SNICallback: createSniCallback(tls),
+          SNICallback: createSniCallback(tls, ctx),
         },
         (req, res) => handler(req, res),
       ) as unknown as Server)

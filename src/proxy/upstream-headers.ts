@@ -29,7 +29,6 @@ const OVERWRITTEN = new Set([
   'via',
   'x-kong-request-id',
   'proxy', // httpoxy: Kong clears it
-  'proxy-authorization', // credentials for this hop (nginx does not forward them; Kong clears the header)
 ]);
 
 /**

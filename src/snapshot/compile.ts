@@ -2,6 +2,7 @@ import { buildAdminViews } from '../admin/views.js';
 import type { LoadedConfig } from '../config/types.js';
 import { upstreamHealthReport } from '../balancer/upstream-health.js';
 import { buildLinearRouter, buildRouter, isHttpSubsystemRoute, requiresTls } from '../router/index.js';
+import { isWebSocketProtocol } from '../schema/typedefs.js';
 import type { Consumer, Route } from '../schema/index.js';
 import type { Logger } from '../log/logger.js';
 import type { PluginChain } from '../plugins/chain.js';
@@ -82,6 +83,7 @@ export function compileSnapshot(
 
 function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChain): RoutePlan {
   const httpsOnly = requiresTls(r.protocols);
+  const websocket = r.protocols.some(isWebSocketProtocol);
   return {
     id: r.id,
     name: r.name ?? null,
@@ -97,6 +99,7 @@ function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChai
     pathHandlingV1: r.path_handling === 'v1',
     preserveHost: r.preserve_host,
     httpsOnly,
+    websocket,
     httpsRedirectStatus: r.https_redirect_status_code,
     requestBuffering: r.request_buffering,
     responseBuffering: r.response_buffering,

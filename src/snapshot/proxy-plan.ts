@@ -71,6 +71,11 @@ export interface RoutePlan extends RouteLike {
   readonly preserveHost: boolean;
   /** Kong: protocols has https but not http → plain-http requests are redirected or refused. */
   readonly httpsOnly: boolean;
+  /**
+   * A ws/wss route (Kong Enterprise): only WebSocket handshakes pass (400 otherwise), ws_handshake runs after
+   * access, and the connection is relayed frame by frame (ws_client_frame, ws_upstream_frame, ws_close).
+   */
+  readonly websocket: boolean;
   readonly httpsRedirectStatus: number;
   readonly requestBuffering: boolean;
   readonly responseBuffering: boolean;

@@ -89,7 +89,7 @@ t.test('a certificate function that throws, or calls what the phase forbids, fai
     [
       'a request function',
       "kong.request.get_header('host')",
-      'function kong.request.get_header cannot be called in certificate phase (only in: rewrite, access, header_filter, body_filter, log)',
+      'function kong.request.get_header cannot be called in certificate phase (only in: rewrite, access, header_filter, body_filter, log, ws_handshake, ws_client_frame, ws_upstream_frame, ws_close)',
     ],
     ['kong.ctx', 'kong.ctx.shared.seen = true', 'function kong.ctx.shared cannot be called in certificate phase'],
   ] as const) {

@@ -14,6 +14,8 @@ import { clientClosedError, failureKind, isConnectFailure, timeoutError } from '
 import { cleanResponseHeaders, requestHeaderObject } from './hop-by-hop.js';
 import type { ProxyHooks, UpstreamRequest } from './types.js';
 import { depthCheck } from './verify-depth.js';
+import { upstreamExtensionsProblem } from './websocket-handshake.js';
+import { relayWebSocket, type WebSocketRelay } from './websocket-relay.js';
 
 /** The response head as raw HTTP/1.1 text, for a client socket that node:http no longer manages. */
 function rawHead(status: number, headers: IncomingHttpHeaders): string {
@@ -35,6 +37,7 @@ function rawHead(status: number, headers: IncomingHttpHeaders): string {
  */
 export class Tunnels {
   private readonly open_ = new Set<Duplex>();
+  private readonly relays = new Set<WebSocketRelay>();
 
   open(_req: IncomingMessage, res: ServerResponse, head: Buffer, up: UpstreamRequest, hooks: ProxyHooks): void {
     const socket = res.socket as Duplex;
@@ -87,19 +90,37 @@ export class Tunnels {
         upSocket.destroy();
         return;
       }
+      const frames = up.frames;
+      // The relay reads frames uncompressed, so the gateway removed any extension offer; an upstream that
+      // accepts one anyway cannot be relayed (Kong EE refuses it too).
+      const extension = frames === undefined ? null : upstreamExtensionsProblem(res.headers);
+      if (extension !== null) {
+        upSocket.destroy();
+        settleFailure(Object.assign(new Error(extension), { code: 'SLUICE_WS_EXTENSION' }), 'reset');
+        return;
+      }
       done = true;
+      clearTimeout(connectTimer);
       socket.off('close', onClientClose);
-      // nginx applies proxy_read_timeout to upgraded connections too: an idle tunnel is closed (Kong).
-      upSocket.setTimeout(up.readTimeout, () => upSocket.destroy());
       const headers = res.headers;
       const status = hooks.onResponse(res.statusCode ?? 101, headers) ?? res.statusCode ?? 101;
-      this.join(socket, upSocket);
       socket.write(rawHead(status, headers));
+      hooks.onDone({ ok: true, status: res.statusCode ?? 101, upstreamLatencyMs: Math.round(performance.now() - started) });
+      if (frames !== undefined) {
+        upSocket.setTimeout(0); // the relay keeps the idle timeout itself
+        const relay = relayWebSocket(socket, head, upSocket, upHead, frames.hooks, frames.options);
+        this.relays.add(relay);
+        socket.once('close', () => this.relays.delete(relay));
+        frames.onStart();
+        return;
+      }
+      // nginx applies proxy_read_timeout to upgraded connections too: an idle tunnel is closed (Kong).
+      upSocket.setTimeout(up.readTimeout, () => upSocket.destroy());
+      this.join(socket, upSocket);
       if (upHead.length > 0) socket.write(upHead);
       if (head.length > 0) upSocket.write(head);
       upSocket.pipe(socket);
       socket.pipe(upSocket);
-      hooks.onDone({ ok: true, status: res.statusCode ?? 101, upstreamLatencyMs: Math.round(performance.now() - started) });
     });
 
     // The upstream declined the upgrade: its answer is relayed (nginx does) through the response phases, then
@@ -171,6 +192,8 @@ export class Tunnels {
   }
 
   closeAll(): void {
+    for (const relay of this.relays) relay.close(1001, 'Going Away');
+    this.relays.clear();
     for (const s of this.open_) s.destroy();
     this.open_.clear();
   }

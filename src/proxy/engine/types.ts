@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { FrameHooks, RelayOptions } from './websocket-relay.js';
 
 /** How an upstream exchange failed; the caller maps it to Kong's status (timeout → 504, the rest → 502). */
 export type UpstreamFailureKind = 'connect' | 'reset' | 'tls' | 'timeout';
@@ -42,6 +43,16 @@ export interface UpstreamRequest {
   bodyStream?: Readable | undefined;
   /** Read the whole upstream body, then hand it to hooks.onBody (response-phase plugins need it). */
   bufferResponse?: boolean | undefined;
+  /** A WebSocket tunnel whose frames the route's plugins see: relayed frame by frame instead of piped. */
+  frames?: FrameRelay | undefined;
+}
+
+/** What a frame-relayed tunnel needs once the upstream switched protocols (src/proxy/engine/websocket-relay.ts). */
+export interface FrameRelay {
+  readonly hooks: FrameHooks;
+  readonly options: RelayOptions;
+  /** The upstream switched protocols and the relay took both sockets; hooks.onClose will follow. */
+  onStart(): void;
 }
 
 export type UpstreamResult =
