@@ -115,6 +115,10 @@ const checkPlugin: Check = (row, ctx) => {
   }
   v.config = config;
   if (info.noConsumer && v.consumer !== null) report(ctx, row, 'consumer', 'value must be null', `plugin '${name}' cannot be scoped to a consumer`);
+  // Kong Enterprise: a plugin that cannot be scoped to a consumer cannot be scoped to a consumer group either.
+  if (info.noConsumer && v.consumer_group != null) {
+    report(ctx, row, 'consumer_group', 'value must be null', `plugin '${name}' cannot be scoped to a consumer group`);
+  }
   if (info.noRoute && v.route !== null) report(ctx, row, 'route', 'value must be null', `plugin '${name}' cannot be scoped to a route`);
   if (info.noService && v.service !== null) report(ctx, row, 'service', 'value must be null', `plugin '${name}' cannot be scoped to a service`);
   checkVaultRefs(row, ['config'], config, ctx);

@@ -148,9 +148,7 @@ plugins:
     consumer_group: g
     config: { access: ["kong.log.info('x')"] }
 `);
-  t.match(group, [/plugins\[0\]\.consumer_group: value must be null/], 'consumer-group scoping refused', {
-    todo: 'src/config/checks.ts must refuse consumer_group for noConsumer plugins (see the report)',
-  });
+  t.match(group, [/plugins\[0\]\.consumer_group: value must be null/], 'consumer-group scoping refused');
   t.match(validate(`plugins:\n  - name: pre-function\n    config: {}\n`), [/at least one of these fields must be non-empty: 'certificate', 'rewrite', 'access', 'header_filter', 'body_filter', 'log'/]);
 });
 
