@@ -33,8 +33,9 @@ export const RECONNECT_MAX_MS = 200;
 /**
  * ioredis settings for failing fast, as Kong's cosockets do: no offline queue (a command while disconnected is
  * refused at once instead of waiting for a reconnect), commands in flight fail when the connection drops
- * (maxRetriesPerRequest 0), and the config timeout bounds connecting and every command. The client reconnects
- * on its own in the background; that is the probe that closes the circuit again (src/redis/endpoint.ts).
+ * (maxRetriesPerRequest 0), the config timeout bounds connecting and every command, and closing never waits on
+ * a server that stopped answering. The client reconnects on its own in the background; that is the probe that
+ * closes the circuit again (src/redis/endpoint.ts).
  */
 export function clientOptions(c: RedisConnection): RedisOptions {
   const opts: RedisOptions = {
@@ -45,6 +46,8 @@ export function clientOptions(c: RedisConnection): RedisOptions {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
+    // How long a disconnect waits for the server to close its side before destroying the socket.
+    disconnectTimeout: 500,
     retryStrategy: (times) => Math.min(times * 50, RECONNECT_MAX_MS),
   };
   if (c.timeout > 0) {

@@ -90,7 +90,10 @@ export class RedisEndpoint {
     this.#state = 'closed';
     this.#stopProbe();
     if (this.#client.status === 'ready') {
+      // QUIT lets replies in flight arrive; a Redis that does not answer it soon is cut off (≤ 1 s in all).
+      const cut = setTimeout(() => this.#client.disconnect(), 500);
       await this.#client.quit().catch(() => this.#client.disconnect());
+      clearTimeout(cut);
     } else {
       this.#client.disconnect();
     }

@@ -130,6 +130,12 @@ t.test('a Redis that hangs: one timeout opens the circuit, later calls fail at o
   t.ok(ok && ms < 1000, `commands go through again ${ms.toFixed(0)} ms after Redis answers`);
   t.equal(lines.filter((l) => l.includes('is unavailable')).length, 1, 'the outage is logged once');
   t.equal(lines.filter((l) => l.includes('is available again')).length, 1, 'and so is the recovery');
+
+  // timeout 0: no command timeout, so only the close's own cut-off ends its QUIT.
+  t.equal(await p.handle(connection(own.port, { timeout: 0 })).run(ping, null), 'PONG');
+  own.pause();
+  const closing = await timed(() => p.close());
+  t.ok(closing.ms < 2000, `closing the pool does not wait on a hung Redis (${closing.ms.toFixed(0)} ms)`);
 });
 
 t.test('a refused connection: the first use waits for the refusal only, later ones not even that', async (t) => {
