@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Pdk } from '../../pdk/kong.js';
-import type { RedisConnection, RedisPool } from '../../redis/pool.js';
-import { RedisUnavailableError } from '../../redis/pool.js';
+import { type RedisConnection, type RedisPool, RedisUnavailableError } from '../../redis/pool.js';
 import { definePlugin } from '../define.js';
 import { identifierFor, type LimitBy } from './identifier.js';
 import { localCounters } from './local-counters.js';
