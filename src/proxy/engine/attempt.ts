@@ -6,6 +6,9 @@ import { clientClosedError, failureKind, isConnectFailure, isRetriable, timeoutE
 import { cleanResponseHeaders } from './hop-by-hop.js';
 import type { ProxyHooks, UpstreamRequest } from './types.js';
 
+/** nginx's client_body_timeout / send_timeout default: the longest a client may stall a transfer. */
+const CLIENT_TIMEOUT_MS = 60_000;
+
 /**
  * One try of one proxied request: the state both engines keep, and the single place that settles it, so
  * onDone runs exactly once whichever of upstream end, upstream error or client close comes first.
@@ -30,6 +33,7 @@ export abstract class Attempt implements ProgressSink {
   readonly startedAt = performance.now();
 
   private timer: NodeJS.Timeout | null = null;
+  private clientStalledSince: number | null = null;
   private timerPhase: 'write' | 'read' = 'read';
   /** The streamed request body's progress tap, when the body streams. */
   protected progress: BodyProgress | null = null;
@@ -58,6 +62,7 @@ export abstract class Attempt implements ProgressSink {
   /** (Re)starts the inactivity timer for a phase. */
   arm(phase: 'write' | 'read'): void {
     if (this.done) return;
+    this.clientStalledSince = null;
     if (this.timer !== null && this.timerPhase === phase) {
       this.timer.refresh();
       return;
@@ -77,8 +82,13 @@ export abstract class Attempt implements ProgressSink {
     // The client, not the upstream, holds things up: it has not taken what was read, or has not sent more body.
     const clientBound = phase === 'read' ? this.res.writableNeedDrain : this.progress !== null && this.progress.readableLength === 0;
     if (clientBound) {
-      this.timer!.refresh();
-      return;
+      // …but not for ever: nginx gives a client 60 s (client_body_timeout / send_timeout) between two moves.
+      const now = performance.now();
+      this.clientStalledSince ??= now;
+      if (now - this.clientStalledSince < CLIENT_TIMEOUT_MS) {
+        this.timer!.refresh();
+        return;
+      }
     }
     this.fail(timeoutError(phase, phase === 'write' ? this.up.writeTimeout : this.up.readTimeout));
   };
@@ -104,8 +114,12 @@ export abstract class Attempt implements ProgressSink {
     return true;
   }
 
+  // The client's response closed before this attempt settled: the client went away, or the gateway answered
+  // it otherwise (a body limit's 413, say) while the upstream leg was still open. Either way nobody waits for
+  // the upstream any more: stop it, or it would live on as long as the client keeps its upload open.
+  // (A response this attempt wrote and finished is a completion whose stream callback has not run yet.)
   readonly onClientClose = (): void => {
-    if (this.done || this.res.writableFinished) return;
+    if (this.done || (this.res.writableFinished && this.responseStarted)) return;
     const error = clientClosedError();
     this.done = true;
     this.release();
