@@ -5,8 +5,8 @@
  */
 import { stringify } from 'yaml';
 import { ENTITIES } from '../schema/index.js';
-import { REDACTED } from './secrets.js';
-import { foreignId, type AdminViews, type Row, shown } from './views.js';
+import { REDACTED } from '../snapshot/admin-secrets.js';
+import { foreignId, type AdminViews, type Row, shown } from '../snapshot/admin-views.js';
 
 export type SecretsMode = 'expose' | 'redact';
 

@@ -9,7 +9,7 @@ import { matchesTags, pageBody, paginate, paginateByIndex, parsePageQuery, type 
 import { type AdminResponse, daoError, noContent, notFound, ok, message, unsupported } from './responses.js';
 import type { Handler, RouteSpec, WriteMethod } from './route-table.js';
 import { upstreamHealth } from './upstream-health.js';
-import { childrenOf, type CollectionView, findRow, foreignId, type Row, shown } from './views.js';
+import { childrenOf, type CollectionView, findRow, foreignId, type Row, shown } from '../snapshot/admin-views.js';
 
 type Spec = RouteSpec<AdminRequest>;
 

@@ -6,7 +6,7 @@ import { pageBody, paginate, parsePageQuery } from './paging.js';
 import { type AdminResponse, message, ok, unsupported } from './responses.js';
 import type { RouteSpec } from './route-table.js';
 import { parseMemoryFormat, statusBody } from './status.js';
-import { tagKey, type TagEntry } from './views.js';
+import { tagKey, type TagEntry } from '../snapshot/admin-views.js';
 
 /** The Kong release whose Admin API sluice speaks; clients such as decK pick features by it. */
 export const KONG_COMPATIBLE_VERSION = '3.10.0';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseTarget as parseValidTarget } from '../config/target.js';
+import { parseTarget as parseValidTarget } from '../util/target.js';
 
 // Kong EE: a WebSocket handshake is an http(s) request, so ws and wss keep http's and https's ports.
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, grpc: 80, grpcs: 443, ws: 80, wss: 443 };

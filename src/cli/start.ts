@@ -1,23 +1,5 @@
 import { type Command, Option } from 'commander';
-
-export interface StartOptions {
-  conf: string;
-  proxyListen: string;
-  proxySslListen: string;
-  sslCert?: string;
-  sslCertKey?: string;
-  adminListen: string;
-  watch: boolean;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
-  logFormat: 'json' | 'pretty' | 'auto';
-  engine: 'http-proxy' | 'undici';
-  trustedIps: string;
-  headers: string;
-  adminToken?: string;
-  adminExposeSecrets?: boolean;
-  adminSocket?: string;
-  drainTimeout: string;
-}
+import type { StartOptions } from '../runtime/start-options.js';
 
 export function registerStart(program: Command): void {
   program

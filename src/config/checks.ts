@@ -19,8 +19,8 @@ import { didYouMean } from './errors.js';
 import type { FlatRow, FlatRows } from './flatten.js';
 import { applyDefaults, type FieldProblem } from './normalize.js';
 import { pointerToPath, schemaProblems } from './schema-errors.js';
-import { parseTarget } from './target.js';
-import { findVaultRefs, resolveVaultRef } from './vault.js';
+import { parseTarget } from '../util/target.js';
+import { findVaultRefs, resolveVaultRef } from '../util/vault.js';
 
 export interface CheckContext {
   readonly problems: FieldProblem[];

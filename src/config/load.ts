@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { documentSchema, FORMAT_VERSIONS } from '../schema/document.js';
+import { documentSchema, FORMAT_VERSIONS } from './document-schema.js';
 import type { Entities } from '../schema/index.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { compiled } from './ajv.js';

@@ -7,7 +7,7 @@ import { ENTITY_SECRETS, JWK_PRIVATE_MEMBERS, PLUGIN_SECRETS, type SecretField }
 import { secretScrubber } from '../log/secret-text.js';
 import { ENTITIES, type EntityName } from '../schema/index.js';
 import type { ConfigError } from './types.js';
-import { resolveVaultRef } from './vault.js';
+import { resolveVaultRef } from '../util/vault.js';
 
 type Row = Readonly<Record<string, unknown>>;
 

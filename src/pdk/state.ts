@@ -63,7 +63,7 @@ export class RequestState {
   /** kong.ctx.plugin: one namespace per plugin instance. */
   pluginCtx: Map<string, Record<string, unknown>> | null = null;
   readonly startedAt: number;
-  /** The TLS server name, for the certificate phase's state (src/tls/certificate-phase.ts). */
+  /** The TLS server name, for the certificate phase's state (src/proxy/certificate-phase.ts). */
   servername: string | null = null;
 
   constructor(

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { createSniCallback, type ServerTlsOptions } from '../tls/sni-callback.js';
+import { createSniCallback, type ServerTlsOptions } from './sni-callback.js';
 import type { Duplex } from 'node:stream';
 import { type DrainState, drainServer } from './drain.js';
 import { createProxyHandler, type ProxyContext } from './handler.js';
@@ -95,7 +95,7 @@ export async function listenProxy(
         {
           ...httpOptions,
           // Used as is when the client sends no SNI; SNICallback picks per name otherwise, after the global
-          // plugins' certificate phase (src/tls/certificate-phase.ts).
+          // plugins' certificate phase (src/proxy/certificate-phase.ts).
           cert: tls.defaultCertificate.cert,
           key: tls.defaultCertificate.key,
           SNICallback: createSniCallback(tls, ctx),

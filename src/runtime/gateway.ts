@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAdminServer } from '../admin/server.js';
 import { BalancerResources } from '../balancer/resources.js';
-import type { StartOptions } from '../cli/start.js';
 import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import type { ConfigError } from '../config/types.js';
@@ -17,6 +16,7 @@ import { compileConfig } from './compile-config.js';
 import { createConfigLoader } from './load-worker.js';
 import { createReloader, entityCounts, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
+import type { StartOptions } from './start-options.js';
 import { type FileWatcher, watchFile } from './watch-file.js';
 
 export const VERSION = '0.1.0';

@@ -1,4 +1,4 @@
-import { resolveVaultRefs } from '../config/vault.js';
+import { resolveVaultRefs } from '../util/vault.js';
 import type { Logger } from '../log/logger.js';
 import {
   buildChain,

@@ -1,4 +1,4 @@
-import { buildAdminViews } from '../admin/views.js';
+import { buildAdminViews } from './admin-views.js';
 import type { LoadedConfig } from '../config/types.js';
 import { upstreamHealthReport } from '../balancer/upstream-health.js';
 import { buildLinearRouter, buildRouter, isHttpSubsystemRoute, requiresTls } from '../router/index.js';

@@ -1,4 +1,4 @@
-import type { AdminViews } from '../admin/views.js';
+import type { AdminViews } from './admin-views.js';
 import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { Entities } from '../schema/index.js';
 
@@ -16,7 +16,7 @@ export interface Snapshot {
   readonly file: string;
   readonly formatVersion: string;
   readonly entities: Entities;
-  /** Precomputed Admin API views (src/admin/views.ts builds them at compile time). */
+  /** Precomputed Admin API views (src/snapshot/admin-views.ts builds them at compile time). */
   readonly admin: AdminViews;
   /**
    * What the proxy would do with a request, for the Admin API's route-explain endpoint: the matched route and

@@ -1,4 +1,4 @@
-import { resolveVaultRef } from '../config/vault.js';
+import { resolveVaultRef } from '../util/vault.js';
 
 /** A `{vault://env/…}` reference in a cert or key resolves to its value (Kong: referenceable); a PEM is used as it is. */
 export function pemValue(value: string): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { exportConfig } from '../../src/admin/config-export.js';
-import { buildAdminViews } from '../../src/admin/views.js';
+import { buildAdminViews } from '../../src/snapshot/admin-views.js';
 import { loadConfigFile } from '../../src/config/load.js';
 
 // GET /config must hand back a file that loads to the same entities (timestamps are re-stamped on load).

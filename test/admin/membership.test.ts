@@ -1,6 +1,6 @@
 /** Consumer-group membership endpoints and plugin items under their parents, over a real snapshot. */
 import t from 'tap';
-import type { Row } from '../../src/admin/views.js';
+import type { Row } from '../../src/snapshot/admin-views.js';
 import { adminOver, snapshotOf } from './fixtures/real-snapshot.js';
 
 const snap = snapshotOf(`_format_version: "3.0"

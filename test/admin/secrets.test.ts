@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { REDACTED, redactJwk, redactRow } from '../../src/admin/secrets.js';
+import { REDACTED, redactJwk, redactRow } from '../../src/snapshot/admin-secrets.js';
 import { createAdminServer } from '../../src/admin/server.js';
 import { adminOver, snapshotOf } from './fixtures/real-snapshot.js';
 

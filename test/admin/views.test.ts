@@ -5,7 +5,7 @@ import { decodeOffset, encodeOffset, paginate, parsePageQuery, parseTagFilter, m
 import { pathSegments } from '../../src/admin/route-table.js';
 import { schemaFiles } from '../../src/admin/schema-files.js';
 import { handle } from '../../src/admin/server.js';
-import { buildViews, childrenOf, findRow, type Row } from '../../src/admin/views.js';
+import { buildViews, childrenOf, findRow, type Row } from '../../src/snapshot/admin-views.js';
 import { parseMemoryFormat, formatBytes } from '../../src/admin/status.js';
 
 // Ids chosen so that id order differs from file order.

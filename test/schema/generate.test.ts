@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import t from 'tap';
 import { parse } from 'yaml';
-import { generatedFiles, SCHEMAS_DIR } from '../../src/schema/generate.js';
+import { generatedFiles, SCHEMAS_DIR } from '../../src/cli/generate-schemas.js';
 import { ENTITIES } from '../../src/schema/index.js';
 
 t.test('one schema per entity, the document schema and plugin schemas', async (t) => {

@@ -10,7 +10,7 @@ import {
   type FieldView,
   type ProtocolProblem,
 } from '../../src/schema/entities/protocol-rules.js';
-import { entitySchema } from '../../src/schema/document.js';
+import { entitySchema } from '../../src/config/document-schema.js';
 import { PROTOCOLS, upstreamScheme, urlDefaultPort } from '../../src/schema/typedefs.js';
 
 /** A normalized row: absent fields are null; empty lists count as unset (Kong's len_eq = 0). */

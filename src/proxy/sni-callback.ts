@@ -1,7 +1,7 @@
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
-import type { CertificateSet } from './certificate-set.js';
+import type { CertificateSet } from '../tls/certificate-set.js';
 import { type CertificatePhaseContext, runCertificatePhase } from './certificate-phase.js';
-import type { CertificatePair } from './self-signed.js';
+import type { CertificatePair } from '../tls/self-signed.js';
 
 /** What the TLS listener needs: a default certificate and the current snapshot's certificate set. */
 export interface ServerTlsOptions {

@@ -6,8 +6,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pluginCatalog } from '../plugins/catalog.js';
-import { documentSchema, entitySchema, pluginSchema } from './document.js';
-import { ENTITIES } from './registry.js';
+import { documentSchema, entitySchema, pluginSchema } from '../config/document-schema.js';
+import { ENTITIES } from '../schema/registry.js';
 
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
@@ -59,7 +59,7 @@ async function main(mode: string): Promise<number> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const mode = process.argv[2] ?? 'check';
   if (mode !== 'write' && mode !== 'check') {
-    process.stderr.write('usage: generate.js write|check\n');
+    process.stderr.write('usage: generate-schemas.js write|check\n');
     process.exitCode = 2;
   } else {
     process.exitCode = await main(mode);

@@ -3,7 +3,7 @@
  * top level, and nested copies (Kong: a nested record's foreign keys must be left out; the parent fills them).
  */
 import { pluginCatalog } from '../plugins/catalog.js';
-import { ENTITIES, type EntityDef, type EntityName, entityDef } from './registry.js';
+import { ENTITIES, type EntityDef, type EntityName, entityDef } from '../schema/registry.js';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
  * (pure; the caller deep-freezes the result). Requests only look things up here, they never scan entities.
  */
 import { ENTITIES, type ConsumerGroupMember, type EntityDef, type EntityName, type Entities } from '../schema/index.js';
-import { hasSecrets, redactRow } from './secrets.js';
+import { hasSecrets, redactRow } from './admin-secrets.js';
 
 /** One entity as the Admin API returns it: every field present, foreign keys as `{ id }`. */
 export type Row = Readonly<Record<string, unknown>> & { readonly id: string };
