@@ -10,7 +10,7 @@ const layers = [
   ['plugins'], // bundled plugins, runner, chain; see only pdk and the layers below
   ['pdk'], // the context plugins receive; the plan types it exposes
   ['tls', 'balancer'], // certificates and SNI; balancing, health checks, DNS
-  ['router'], // route matching
+  ['router', 'http'], // route matching; wire-level HTTP: Kong's generated responses, the engine contract, WebSocket frames
   ['redis'], // Redis pool (ioredis and the logger type only)
   ['log'], // logger, redaction, what is secret (by entity name)
   ['schema'], // entity definitions

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { kongJsonBody } from '../proxy/kong-response.js';
-import { statusMessage } from '../proxy/status-messages.js';
+import { kongJsonBody } from '../http/kong-response.js';
+import { statusMessage } from '../http/status-messages.js';
 import { addHeader, clearHeader, getHeader, getHeaders, headerValue, setHeader } from './headers.js';
 import { enter, Namespace } from './namespace.js';
 import { rules } from './phase-rules.js';

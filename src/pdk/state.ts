@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { UpstreamRequest } from '../proxy/engine/types.js';
+import type { UpstreamRequest } from '../http/engine.js';
 import type { Consumer } from '../schema/index.js';
 import type { RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
 import type { PhaseName } from './phases.js';

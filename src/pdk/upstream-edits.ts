@@ -1,4 +1,4 @@
-import type { UpstreamRequest, UpstreamTls } from '../proxy/engine/types.js';
+import type { UpstreamRequest, UpstreamTls } from '../http/engine.js';
 import { escapeUpstreamPath } from '../router/normalize.js';
 import { addHeader, clearHeader, setHeader } from './headers.js';
 

@@ -3,12 +3,12 @@
  * WebSocketSession per connection holds a frame state per side, reused for every message; the namespace
  * functions live on prototypes, so a frame allocates nothing here (get_frame's result pair aside).
  *
- * How the lifecycle uses it, per message the relay reports (src/proxy/engine/websocket-relay.ts):
+ * How the lifecycle uses it, per message the relay reports (src/http/websocket-relay.ts):
  *   const st = session.state(from); st.begin(frame);
  *   for each ws_client_frame / ws_upstream_frame handler: call it; on a throw st.fail(); stop once st.stopped
  *   return st.finish(frame);          // 'forward' (frame updated in place) | 'drop' | a close for both sides
  */
-import { isSendableCloseStatus } from '../proxy/engine/websocket-codec.js';
+import { isSendableCloseStatus } from '../http/websocket-codec.js';
 import {
   DEFAULT_CLIENT_MAX_PAYLOAD,
   DEFAULT_UPSTREAM_MAX_PAYLOAD,
@@ -17,7 +17,7 @@ import {
   type WsFrame,
   type WsFrameType,
   type WsSide,
-} from '../proxy/engine/websocket-relay.js';
+} from '../http/websocket-relay.js';
 
 /** The phases each kong.websocket function may be called in (Kong EE: frame functions in ws_proxy, on their own side's frames only). */
 export const WEBSOCKET_PDK_PHASES = {

@@ -16,9 +16,9 @@ import {
   type RoutingAnswer,
 } from './handler.js';
 import { writeBuffered } from './engine/client-response.js';
-import { kongJsonBody, sendGenerated } from './kong-response.js';
+import { kongJsonBody, sendGenerated } from '../http/kong-response.js';
 import { bufferRequestBody } from './request-buffering.js';
-import type { UpstreamRequest } from './engine/types.js';
+import type { UpstreamRequest } from '../http/engine.js';
 import { EXTENSIONS_HEADER, handshakeErrorMessage, handshakeProblem } from './engine/websocket-handshake.js';
 import { WebSocketFlow } from './websocket-flow.js';
 import { createBodyLimiter } from '../plugins/request-size-limiting/body-limiter.js';

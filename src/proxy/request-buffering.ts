@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import type { UpstreamRequest } from './engine/types.js';
+import type { UpstreamRequest } from '../http/engine.js';
 
 export const MAX_BUFFERED_BODY = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { connectionListed, HOP_BY_HOP } from './engine/hop-by-hop.js';
-import { SERVER_TOKEN } from './kong-response.js';
+import { SERVER_TOKEN } from '../http/kong-response.js';
 import { isTrusted, type ProxySettings } from './settings.js';
 
 /** The request facts the upstream headers are made of (computed once per request by the lifecycle). */

@@ -4,8 +4,8 @@ import type { RequestState } from '../pdk/state.js';
 import { WebSocketPdk, WebSocketSession } from '../pdk/websocket.js';
 import type { PluginInstance } from '../plugins/chain.js';
 import { runLogPhase } from '../plugins/runner.js';
-import type { FrameRelay } from './engine/types.js';
-import type { FrameAction, WsCloseInfo, WsFrame, WsSide } from './engine/websocket-relay.js';
+import type { FrameRelay } from '../http/engine.js';
+import type { FrameAction, WsCloseInfo, WsFrame, WsSide } from '../http/websocket-relay.js';
 
 type FrameHandler = (kong: Pdk) => unknown;
 

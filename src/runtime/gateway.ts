@@ -7,7 +7,7 @@ import { loadConfigFile } from '../config/load.js';
 import type { ConfigError } from '../config/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { createEngine } from '../proxy/engine/index.js';
-import type { ProxyEngine } from '../proxy/engine/types.js';
+import type { ProxyEngine } from '../http/engine.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
 import { DEFAULT_PROXY_SETTINGS, parseHeaders, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
 import { RedisPool } from '../redis/pool.js';

@@ -14,7 +14,7 @@ import { createServer as netServer, type AddressInfo, type Server as NetServer, 
 import type { TLSSocket } from 'node:tls';
 import t, { type Test } from 'tap';
 import { createEngine } from '../../src/proxy/engine/index.js';
-import type { ProxyEngine, ProxyHooks, UpstreamRequest, UpstreamResult } from '../../src/proxy/engine/types.js';
+import type { ProxyEngine, ProxyHooks, UpstreamRequest, UpstreamResult } from '../../src/http/engine.js';
 import { responseOnSocket } from '../../src/proxy/upgrade.js';
 
 const ENGINES = ['undici', 'http-proxy'] as const;

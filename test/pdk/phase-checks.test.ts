@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import t from 'tap';
-import type { UpstreamRequest } from '../../src/proxy/engine/types.js';
+import type { UpstreamRequest } from '../../src/http/engine.js';
 import { createPdk, type Pdk } from '../../src/pdk/kong.js';
 import type { PdkEnvironment } from '../../src/pdk/namespace.js';
 import { PDK_PHASES, type PdkFunctionName } from '../../src/pdk/phase-rules.js';

@@ -4,7 +4,7 @@
  * 18-websockets/02-pdk_spec.lua cases).
  */
 import t from 'tap';
-import type { FrameAction, WsFrame, WsSide } from '../../src/proxy/engine/websocket-relay.js';
+import type { FrameAction, WsFrame, WsSide } from '../../src/http/websocket-relay.js';
 import { WebSocketPdk, WebSocketSession } from '../../src/pdk/websocket.js';
 import { startHarness } from './relay-harness.js';
 

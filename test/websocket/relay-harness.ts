@@ -8,7 +8,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { type FrameHooks, relayWebSocket, type RelayOptions, type WebSocketRelay, type WsCloseInfo } from '../../src/proxy/engine/websocket-relay.js';
+import { type FrameHooks, relayWebSocket, type RelayOptions, type WebSocketRelay, type WsCloseInfo } from '../../src/http/websocket-relay.js';
 import { acceptKey } from '../helpers/websocket.js';
 
 export type OnFrame = FrameHooks['onFrame'];

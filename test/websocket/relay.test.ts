@@ -4,7 +4,7 @@
  * sockets destroyed and onClose called exactly once.
  */
 import t, { type Test } from 'tap';
-import type { FrameAction, WsCloseInfo, WsFrame, WsSide } from '../../src/proxy/engine/websocket-relay.js';
+import type { FrameAction, WsCloseInfo, WsFrame, WsSide } from '../../src/http/websocket-relay.js';
 import { forwardAll, type Pair, rawFrame, readUntilClose, type Session, startHarness } from './relay-harness.js';
 
 const h = await startHarness();

@@ -4,7 +4,7 @@ import { BodyProgress, type ProgressSink } from './body-progress.js';
 import { joinChunks, writeBuffered, writeHead } from './client-response.js';
 import { clientClosedError, failureKind, isConnectFailure, isRetriable, timeoutError } from './failure.js';
 import { cleanResponseHeaders } from './hop-by-hop.js';
-import type { ProxyHooks, UpstreamRequest } from './types.js';
+import type { ProxyHooks, UpstreamRequest } from '../../http/engine.js';
 
 /** nginx's client_body_timeout / send_timeout default: the longest a client may stall a transfer. */
 const CLIENT_TIMEOUT_MS = 60_000;

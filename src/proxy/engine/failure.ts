@@ -1,4 +1,4 @@
-import type { UpstreamFailureKind } from './types.js';
+import type { UpstreamFailureKind } from '../../http/engine.js';
 
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',

@@ -8,7 +8,7 @@ import { timeoutError } from './failure.js';
 import { hasRequestBody, isChunked, requestHeaderObject } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
 import { depthCheck } from './verify-depth.js';
-import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
+import type { ProxyEngine, ProxyHooks, UpstreamRequest } from '../../http/engine.js';
 
 type Listener = (...args: unknown[]) => void;
 type AddRequest = (req: ClientRequest, options: Record<string, unknown>) => void;

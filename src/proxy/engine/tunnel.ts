@@ -12,10 +12,10 @@ import type { Duplex } from 'node:stream';
 import { joinChunks, writeHead } from './client-response.js';
 import { clientClosedError, failureKind, isConnectFailure, timeoutError } from './failure.js';
 import { cleanResponseHeaders, requestHeaderObject } from './hop-by-hop.js';
-import type { ProxyHooks, UpstreamRequest } from './types.js';
+import type { ProxyHooks, UpstreamRequest } from '../../http/engine.js';
 import { depthCheck } from './verify-depth.js';
 import { upstreamExtensionsProblem } from './websocket-handshake.js';
-import { relayWebSocket, type WebSocketRelay } from './websocket-relay.js';
+import { relayWebSocket, type WebSocketRelay } from '../../http/websocket-relay.js';
 
 /** The response head as raw HTTP/1.1 text, for a client socket that node:http no longer manages. */
 function rawHead(status: number, headers: IncomingHttpHeaders): string {

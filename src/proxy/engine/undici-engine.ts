@@ -6,7 +6,7 @@ import { timeoutError } from './failure.js';
 import { hasRequestBody, requestHeaderList } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
 import { depthCheck } from './verify-depth.js';
-import type { ProxyEngine, ProxyHooks, UpstreamRequest } from './types.js';
+import type { ProxyEngine, ProxyHooks, UpstreamRequest } from '../../http/engine.js';
 
 // Kong: upstream_keepalive_idle_timeout defaults to 60 s.
 const KEEPALIVE_MS = 60_000;

@@ -47,7 +47,7 @@ export interface UpstreamRequest {
   frames?: FrameRelay | undefined;
 }
 
-/** What a frame-relayed tunnel needs once the upstream switched protocols (src/proxy/engine/websocket-relay.ts). */
+/** What a frame-relayed tunnel needs once the upstream switched protocols (src/http/websocket-relay.ts). */
 export interface FrameRelay {
   readonly hooks: FrameHooks;
   readonly options: RelayOptions;
