@@ -62,6 +62,13 @@ forbidden.push(
     from: { path: '^src/', pathNot: folder(layers.flat()) },
     to: {},
   },
+  {
+    name: 'src-folders-are-layered-imported',
+    comment: 'Every folder of src/ has a place in the layer list of .dependency-cruiser.cjs.',
+    severity: 'error',
+    from: { path: '^src/' },
+    to: { path: '^src/', pathNot: folder(layers.flat()) },
+  },
 );
 
 module.exports = {

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { parseTarget } from '../balancer/target-address.js';
-import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
+import type { UpstreamHealthReport } from '../balancer/health-report.js';
 import type { Row } from '../snapshot/admin-views.js';
 
 const OFF = 'HEALTHCHECKS_OFF';

@@ -8,7 +8,7 @@
  * (when the snapshot is retired) gives both back.
  */
 import type { Target, Upstream } from '../schema/index.js';
-import type { BalancerPlan, PeerAddress, PeerOutcome } from '../snapshot/proxy-plan.js';
+import type { BalancerPlan, PeerAddress, PeerOutcome } from './plan.js';
 import type { Algorithm, SlotStats } from './algorithm.js';
 import type { BalanceRequest } from './balance-request.js';
 import { newChecker } from './checker-registry.js';
@@ -21,7 +21,8 @@ import { createLeastConnections } from './least-connections.js';
 import { createRoundRobin } from './round-robin.js';
 import { hostHeaderFor } from './target-address.js';
 import type { BalancerResources } from './resources.js';
-import { buildHealthReport, type UpstreamHealthReport } from './upstream-health.js';
+import type { UpstreamHealthReport } from './health-report.js';
+import { buildHealthReport } from './upstream-health.js';
 
 interface BalancedPeer extends PeerAddress {
   readonly slot: number;

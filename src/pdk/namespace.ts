@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { ProxyPlan } from '../snapshot/proxy-plan.js';
+import type { ProxyPlan } from './proxy-plan.js';
 import { PHASE_BIT } from './phases.js';
 import { type PhaseRule, phaseError } from './phase-rules.js';
 import type { RequestState } from './state.js';

@@ -1,9 +1,6 @@
+import type { BalancerPlan } from '../balancer/plan.js';
 import type { RouteLike, Router } from '../router/types.js';
-import type { PluginChain } from '../plugins/chain.js';
 import type { Consumer } from '../schema/index.js';
-import type { BalanceRequest } from '../balancer/balance-request.js';
-import type { BalancerResources } from '../balancer/resources.js';
-import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
 import type { UpstreamTlsPlan } from '../tls/upstream-tls.js';
 
 /** A service as the proxy path needs it: every value derived from config computed once at load time. */
@@ -29,40 +26,12 @@ export interface ServicePlan {
   readonly balancer: BalancerPlan | null;
 }
 
-export interface PeerAddress {
-  readonly host: string;
-  readonly port: number;
-  /** Host header for this peer when the upstream has no host_header (Kong: port kept unless the default). */
-  readonly hostHeaderHttp: string;
-  readonly hostHeaderHttps: string;
-}
-
-/** How a try on a peer ended, for least-connections, latency and passive health (null: the client left). */
-export type PeerOutcome =
-  | { readonly ok: true; readonly status: number; readonly upstreamLatencyMs: number }
-  | { readonly ok: false; readonly kind: 'connect' | 'reset' | 'tls' | 'timeout' };
-
-/** Picks a target for a try; null when no target can take traffic (Kong answers 503). */
-export interface BalancerPlan {
-  readonly upstreamId: string;
-  readonly name: string;
-  readonly hostHeader: string | null;
-  /**
-   * A peer for the next try. `request` carries the hash inputs and the targets tried so far (one object per
-   * proxied request, reused across its retries); without it `previous` is the only target avoided.
-   */
-  pick(previous: PeerAddress | null, request?: BalanceRequest | null): PeerAddress | null;
-  /** Must follow every successful pick exactly once, when that try is over. */
-  report(peer: PeerAddress, outcome: PeerOutcome | null): void;
-  /** Per-target health (Admin API `/upstreams/{u}/health`). */
-  health(): UpstreamHealthReport;
-  /** Joins the gateway's shared health checkers and DNS cache; called when the snapshot is swapped in. */
-  activate(resources: BalancerResources): void;
-  /** Gives them back; called when the snapshot is retired (or was never swapped in). */
-  dispose(): void;
-}
-
-/** A route with everything the request path needs resolved: service, redirects, plugin chain. */
+/**
+ * A route with everything the request path needs resolved: service, redirects, plugin chain. `plugins` (and
+ * ProxyPlan's `globalPlugins`) are declared in src/plugins/chain.ts, which merges them into these interfaces:
+ * the chain's handlers receive the PDK, and the PDK hands out this plan, so naming PluginChain here would
+ * make pdk import plugins (Fastify declares its decorators the same way).
+ */
 export interface RoutePlan extends RouteLike {
   readonly service: ServicePlan | null;
   readonly stripPath: boolean;
@@ -79,7 +48,6 @@ export interface RoutePlan extends RouteLike {
   readonly httpsRedirectStatus: number;
   readonly requestBuffering: boolean;
   readonly responseBuffering: boolean;
-  readonly plugins: PluginChain;
 }
 
 export interface ProxyPlan {
@@ -89,8 +57,6 @@ export interface ProxyPlan {
   readonly balancers: ReadonlyMap<string, BalancerPlan>;
   readonly consumersById: ReadonlyMap<string, Consumer>;
   readonly consumersByUsername: ReadonlyMap<string, Consumer>;
-  /** Plugins for requests that matched no route. */
-  readonly globalPlugins: PluginChain;
   /** Some route matches on headers: give the router every value of a repeated header (Kong), not Node's joined one. */
   readonly routesUseHeaders: boolean;
 }

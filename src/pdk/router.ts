@@ -1,4 +1,4 @@
-import type { RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
+import type { RoutePlan, ServicePlan } from './proxy-plan.js';
 import { enter, Namespace } from './namespace.js';
 import { rules } from './phase-rules.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { UpstreamRequest } from '../http/engine.js';
 import type { Consumer } from '../schema/index.js';
-import type { RoutePlan, ServicePlan } from '../snapshot/proxy-plan.js';
+import type { RoutePlan, ServicePlan } from './proxy-plan.js';
 import type { PhaseName } from './phases.js';
 
 export type { PhaseName } from './phases.js';

@@ -1,6 +1,17 @@
 import type { Plugin } from '../schema/index.js';
 import type { PluginHandlers } from './define.js';
 
+// The plan's plugin fields live here, below which nothing needs to know a PluginChain (src/pdk/proxy-plan.ts).
+declare module '../pdk/proxy-plan.js' {
+  interface RoutePlan {
+    readonly plugins: PluginChain;
+  }
+  interface ProxyPlan {
+    /** Plugins for requests that matched no route. */
+    readonly globalPlugins: PluginChain;
+  }
+}
+
 /** A configured plugin, compiled: its entity, handlers and run order. */
 export interface PluginInstance {
   readonly id: string;

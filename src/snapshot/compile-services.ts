@@ -3,7 +3,8 @@ import { UpstreamBalancer } from '../balancer/upstream-balancer.js';
 import type { Entities, Service, Target, Upstream } from '../schema/index.js';
 import { upstreamScheme } from '../schema/typedefs.js';
 import { compileUpstreamTls, indexTlsEntities, type TlsEntities } from '../tls/upstream-tls.js';
-import type { BalancerPlan, ServicePlan } from './proxy-plan.js';
+import type { BalancerPlan } from '../balancer/plan.js';
+import type { ServicePlan } from '../pdk/proxy-plan.js';
 
 // Kept importable from here: the proxy computes Host headers with the same rule.
 export { hostHeaderFor, parseTarget };

@@ -12,7 +12,7 @@ import { compileBalancers, compileServices } from './compile-services.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { type CertificateSet, compileCertificateSet } from '../tls/certificate-set.js';
 import { explainRequest } from './explain.js';
-import type { ProxyPlan, RoutePlan, ServicePlan } from './proxy-plan.js';
+import type { ProxyPlan, RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
 import type { ExplainRequest, Snapshot } from './types.js';
 
 export interface CompiledSnapshot extends Snapshot {

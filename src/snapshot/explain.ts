@@ -1,6 +1,6 @@
 import { normalizePath, upstreamPath } from '../router/index.js';
 import type { MatchRequest, Router } from '../router/types.js';
-import type { RoutePlan } from './proxy-plan.js';
+import type { RoutePlan } from '../pdk/proxy-plan.js';
 import type { ExplainRequest } from './types.js';
 
 interface ExplainingRouter {

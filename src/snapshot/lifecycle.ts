@@ -6,7 +6,7 @@
  */
 import type { BalancerResources } from '../balancer/resources.js';
 import type { CompiledSnapshot } from './compile.js';
-import type { BalancerPlan } from './proxy-plan.js';
+import type { BalancerPlan } from '../balancer/plan.js';
 
 /** What a gateway shares across its snapshots; created at start, closed at stop. */
 export interface SnapshotResources {

@@ -1,5 +1,5 @@
 import type { AdminViews } from './admin-views.js';
-import type { UpstreamHealthReport } from '../balancer/upstream-health.js';
+import type { UpstreamHealthReport } from '../balancer/health-report.js';
 import type { Entities } from '../schema/index.js';
 
 /**
