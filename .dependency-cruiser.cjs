@@ -14,27 +14,21 @@ const layers = [
   ['redis'], // Redis pool (ioredis and the logger type only)
   ['log'], // logger, redaction, what is secret (by entity name)
   ['schema'], // entity definitions
-  ['util'],
+  ['util'], // small pure parsers and helpers: vault references, targets, deep-freeze
 ];
 
 const folder = (names) => `^src/(${names.join('|')})/`;
 
-const forbidden = layers.map((layer, rank) => {
-  const above = layers.slice(0, rank).flat();
-  // A folder beside this one in its layer (its own folder is fine).
-  const rules = [];
-  if (above.length > 0) {
-    rules.push({
-      name: `layer-${layer.join('-')}`,
-      comment: `${layer.join(', ')} may import only layers below: ${layers.slice(rank + 1).flat().join(', ')}`,
-      severity: 'error',
-      from: { path: folder(layer) },
-      to: { path: folder(above) },
-    });
-  }
-  return rules;
-}).flat();
+// No import upward: from each layer, every folder of the layers above is forbidden.
+const forbidden = layers.slice(1).map((layer, i) => ({
+  name: `layer-${layer.join('-')}`,
+  comment: `${layer.join(', ')} may import only layers below: ${layers.slice(i + 2).flat().join(', ') || 'none'}`,
+  severity: 'error',
+  from: { path: folder(layer) },
+  to: { path: folder(layers.slice(0, i + 1).flat()) },
+}));
 
+// No import sideways: folders that share a layer are independent of each other.
 for (const layer of layers) {
   for (const name of layer.length > 1 ? layer : []) {
     forbidden.push({
@@ -49,6 +43,22 @@ for (const layer of layers) {
 
 forbidden.push(
   {
+    name: 'plugins-see-only-pdk',
+    comment:
+      'A plugin touches a request only through the PDK (Kong: kong.* is the one door); it may also use schema ' +
+      '(its config schema), redis (the shared pool it is handed), log and util.',
+    severity: 'error',
+    from: { path: folder(['plugins']) },
+    to: { path: '^src/', pathNot: folder(['plugins', 'pdk', 'schema', 'redis', 'log', 'util']) },
+  },
+  {
+    name: 'redis-sees-only-log',
+    comment: 'src/redis is a leaf any layer may hand around: it needs ioredis and the logger type, nothing of sluice.',
+    severity: 'error',
+    from: { path: folder(['redis']) },
+    to: { path: '^src/', pathNot: folder(['redis', 'log']) },
+  },
+  {
     name: 'no-circular',
     comment: 'No import cycle, type-only imports included (a type cycle is a layering knot the next move turns into a value one).',
     severity: 'error',
@@ -57,14 +67,14 @@ forbidden.push(
   },
   {
     name: 'src-folders-are-layered',
-    comment: 'Every folder of src/ has a place in the layer list of .dependency-cruiser.cjs.',
+    comment: 'Every folder of src/ has a place in the layer list above (checked from both ends of an import).',
     severity: 'error',
     from: { path: '^src/', pathNot: folder(layers.flat()) },
     to: {},
   },
   {
     name: 'src-folders-are-layered-imported',
-    comment: 'Every folder of src/ has a place in the layer list of .dependency-cruiser.cjs.',
+    comment: 'Every folder of src/ has a place in the layer list above (checked from both ends of an import).',
     severity: 'error',
     from: { path: '^src/' },
     to: { path: '^src/', pathNot: folder(layers.flat()) },
