@@ -1,7 +1,8 @@
 import type { Plugin } from '../schema/index.js';
 import type { PluginHandlers } from './define.js';
 
-// The plan's plugin fields live here, below which nothing needs to know a PluginChain (src/pdk/proxy-plan.ts).
+// RoutePlan and ProxyPlan (src/pdk/proxy-plan.ts) get their plugin fields here: pdk sits below plugins, so it
+// cannot name PluginChain itself; declaration merging adds them and every reader sees the full type.
 declare module '../pdk/proxy-plan.js' {
   interface RoutePlan {
     readonly plugins: PluginChain;
