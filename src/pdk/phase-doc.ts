@@ -1,11 +1,10 @@
-import { PDK_PHASES } from './phase-rules.js';
+import { PDK_PHASES, type PdkFunctionName } from './phase-rules.js';
 import { PHASES, type PhaseName } from './phases.js';
-import { WEBSOCKET_PDK_PHASES } from './websocket.js';
 
 /**
- * README's phase tables, generated from the phase table and the PDK's phase rules, kong.websocket's included
- * (test/plugins/phases-doc checks README holds exactly this): the phases, then which PDK functions each running
- * phase allows, functions of one namespace with the same phases on one row.
+ * README's phase tables, generated from the phase table and the PDK's phase rules (test/plugins/phases-doc
+ * checks README holds exactly this): the phases, then which PDK functions each running phase allows, functions
+ * of one namespace with the same phases on one row.
  */
 export function phaseTablesMarkdown(): string {
   const lines = ['| phase | sluice runs it | plugins | when |', '|---|---|---|---|'];
@@ -27,11 +26,10 @@ interface Row {
 
 function rows(running: readonly PhaseName[]): Row[] {
   const groups = new Map<string, { ns: string; methods: string[]; phases: PhaseName[] }>();
-  const all: Readonly<Record<string, readonly string[]>> = { ...PDK_PHASES, ...WEBSOCKET_PDK_PHASES };
-  for (const name of Object.keys(all)) {
+  for (const name of Object.keys(PDK_PHASES) as PdkFunctionName[]) {
     const dot = name.lastIndexOf('.');
     const ns = name.slice(0, dot);
-    const phases = running.filter((p) => all[name]!.includes(p));
+    const phases = (PDK_PHASES[name] as readonly PhaseName[]).filter((p) => running.includes(p));
     const key = `${ns}|${phases.join(',')}`;
     const g = groups.get(key) ?? { ns, methods: [], phases };
     g.methods.push(name.slice(dot + 1));
