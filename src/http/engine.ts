@@ -62,12 +62,13 @@ export type UpstreamResult =
 export interface ProxyHooks {
   /**
    * The upstream response head arrived; nothing is written to the client yet. May change `headers`;
-   * returns the status to send (undefined keeps the upstream's).
+   * returns the status to send (undefined keeps the upstream's). In bufferResponse mode it is called once the
+   * whole body is read, with that body (Kong: with buffered proxying, header_filter sees the body).
    */
-  onResponse(status: number, headers: IncomingHttpHeaders): number | undefined;
+  onResponse(status: number, headers: IncomingHttpHeaders, body?: Buffer): number | undefined;
   /**
-   * bufferResponse mode: the whole body, with the status onResponse chose. The engine writes nothing and the
-   * caller answers the client. Without this hook the engine writes the buffered response itself.
+   * bufferResponse mode: the whole body, with the status onResponse chose, right after it. The engine writes
+   * nothing and the caller answers the client. Without this hook the engine writes the buffered response itself.
    */
   onBody?(status: number, headers: IncomingHttpHeaders, body: Buffer): void;
   /** Called exactly once per proxy()/upgrade() call. */

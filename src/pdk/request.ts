@@ -122,18 +122,10 @@ export class PdkRequest extends Namespace {
   /**
    * Caps the request body streamed to the upstream without buffering it: past `bytes`, the upstream request
    * is dropped and the client gets `status` with `message` (sluice extension; Kong buffers instead).
-   *
-   * A getter returning a bound function, unlike every other PDK function: request-size-limiting feature-detects
-   * it and calls it detached (`const hook = kong.request.limit_body; hook(…)`). Only that plugin reads it, so
-   * the bind costs nothing elsewhere.
    */
-  get limit_body(): (bytes: number, status?: number, message?: string) => void {
-    return limitBody.bind(this);
+  limit_body(bytes: number, status = 413, message = 'Request size limit exceeded'): void {
+    enter(this, R.limit_body).bodyLimit = { bytes, status, message };
   }
-}
-
-function limitBody(this: PdkRequest, bytes: number, status = 413, message = 'Request size limit exceeded'): void {
-  enter(this, R.limit_body).bodyLimit = { bytes, status, message };
 }
 
 function hostOf(host: string | undefined): string {

@@ -33,7 +33,7 @@ export interface ProxyContext {
 /** Hooks the plugin flow adds to an exchange (header_filter, body_filter, status changes). */
 export interface ResponsePhases {
   /** Runs header_filter over the upstream response; returns the status to send. */
-  onHeaders(status: number, headers: IncomingHttpHeaders): number;
+  onHeaders(status: number, headers: IncomingHttpHeaders, body?: Buffer): number;
   /** Answers the request itself (errors after access), running the response phases. */
   respond(status: number, message: string): void;
   /** A buffered upstream body: runs body_filter over it and writes the response. */
@@ -109,7 +109,7 @@ export class Exchange implements ProxyHooks {
     else this.ctx.engine.upgrade(this.req, this.res, this.upgradeHead, up, this);
   }
 
-  onResponse(status: number, headers: IncomingHttpHeaders): number | undefined {
+  onResponse(status: number, headers: IncomingHttpHeaders, body?: Buffer): number | undefined {
     const settings = this.ctx.settings;
     const h = headers as Record<string, string | string[] | undefined>;
     if (settings.serverTokens) {
@@ -123,7 +123,7 @@ export class Exchange implements ProxyHooks {
     if (settings.requestIdDownstream) h['x-kong-request-id'] = this.requestId;
     const cookie = this.balance?.setCookie;
     if (cookie) h['set-cookie'] = h['set-cookie'] ? [...(h['set-cookie'] as string[]), cookie] : [cookie];
-    return this.phases === null ? undefined : this.phases.onHeaders(status, headers);
+    return this.phases === null ? undefined : this.phases.onHeaders(status, headers, body);
   }
 
   onBody(status: number, headers: IncomingHttpHeaders, body: Buffer): void {

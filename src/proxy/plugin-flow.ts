@@ -50,8 +50,10 @@ class PluginResponse implements ResponsePhases {
     );
   };
 
-  onHeaders(status: number, headers: IncomingHttpHeaders): number {
+  onHeaders(status: number, headers: IncomingHttpHeaders, body?: Buffer): number {
     const { state } = this;
+    // Buffered proxying: the body is read before header_filter (kong.service.response.get_raw_body works there).
+    if (body !== undefined) state.responseBody = body;
     state.upstreamStatus = status;
     state.responseStatus = status;
     // Headers a plugin set before the response existed (kong.response.set_header in access) apply to it.

@@ -11,14 +11,6 @@ interface Config {
 const UNIT: Readonly<Record<Config['size_unit'], number>> = { bytes: 1, kilobytes: 1024, megabytes: 1048576 };
 const MESSAGE = 'Request size limit exceeded';
 
-/**
- * The streaming hook this plugin uses when the PDK offers it: cap the body forwarded upstream at `bytes`,
- * answering `status`/`message` as soon as more arrives (see the report: kong.request.limit_body).
- */
-export interface BodyLimitHook {
-  limit_body(bytes: number, status: number, message: string): void;
-}
-
 export default definePlugin<Config>({
   schema,
   create(config) {
@@ -28,11 +20,6 @@ export default definePlugin<Config>({
       // A client waiting for 100-continue has sent nothing yet: 417 tells it not to (Kong).
       const expect = kong.request.get_header('expect');
       kong.response.error(expect !== null && expect.trim().toLowerCase() === '100-continue' ? 417 : 413, MESSAGE);
-    }
-
-    async function measureBuffered(kong: Pdk): Promise<void> {
-      const body = await kong.request.get_raw_body();
-      if (body.length > allowed) refuse(kong);
     }
 
     return {
@@ -50,13 +37,8 @@ export default definePlugin<Config>({
         }
         // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body.
         if (te === null) return;
-        const hook = (kong.request as Partial<BodyLimitHook>).limit_body;
-        if (typeof hook === 'function') {
-          hook(allowed, 413, MESSAGE);
-          return;
-        }
-        // Until the PDK can cap the streamed body, measure it the way Kong does: read it, then compare.
-        return measureBuffered(kong);
+        // A chunked body is counted as it streams upstream and cut off past the limit (Kong reads it whole first).
+        kong.request.limit_body(allowed, 413, MESSAGE);
       },
     };
   },

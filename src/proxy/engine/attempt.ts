@@ -138,12 +138,14 @@ export abstract class Attempt implements ProgressSink {
     this.latency = Math.round(performance.now() - this.startedAt);
     this.upstreamStatus = status;
     cleanResponseHeaders(headers, joinRepeats);
-    this.status = this.hooks.onResponse(status, headers) ?? status;
     this.headers = headers;
     if (this.up.bufferResponse === true) {
+      // The response phases see the whole body: onResponse waits for it (complete()).
+      this.status = status;
       this.chunks = [];
       return true;
     }
+    this.status = this.hooks.onResponse(status, headers) ?? status;
     try {
       writeHead(this.res, this.status, headers);
     } catch (err) {
@@ -167,6 +169,7 @@ export abstract class Attempt implements ProgressSink {
     if (chunks !== null) {
       const body = joinChunks(chunks, this.size);
       this.chunks = null;
+      this.status = hooks.onResponse(this.upstreamStatus, this.headers!, body) ?? this.upstreamStatus;
       if (hooks.onBody !== undefined) hooks.onBody(this.status, this.headers!, body);
       else {
         try {

@@ -135,7 +135,6 @@ export class Tunnels {
       const code = upRes.statusCode ?? 502;
       const headers = upRes.headers;
       cleanResponseHeaders(headers, false);
-      const status = hooks.onResponse(code, headers) ?? code;
       upRes.once('error', () => socket.destroy());
       socket.once('close', () => upRes.destroy());
       const latency = Math.round(performance.now() - started);
@@ -147,11 +146,15 @@ export class Tunnels {
           size += c.length;
         });
         upRes.once('end', () => {
-          hooks.onBody!(status, headers, joinChunks(chunks, size));
+          const body = joinChunks(chunks, size);
+          // Buffered: the response phases see the whole body (as for proxied responses, attempt.ts).
+          const status = hooks.onResponse(code, headers, body) ?? code;
+          hooks.onBody!(status, headers, body);
           hooks.onDone({ ok: true, status: code, upstreamLatencyMs: latency });
         });
         return;
       }
+      const status = hooks.onResponse(code, headers) ?? code;
       try {
         writeHead(res, status, headers);
       } catch {
