@@ -7,9 +7,9 @@ import { type AdminResponse, message, ok, unsupported } from './responses.js';
 import type { RouteSpec } from './route-table.js';
 import { parseMemoryFormat, statusBody } from './status.js';
 import { tagKey, type TagEntry } from '../snapshot/admin-views.js';
+import { KONG_VERSION } from '../util/versions.js';
 
 /** The Kong release whose Admin API sluice speaks; clients such as decK pick features by it. */
-export const KONG_COMPATIBLE_VERSION = '3.10.0';
 
 type Spec = RouteSpec<AdminRequest>;
 
@@ -57,7 +57,7 @@ function nodeInfo(req: AdminRequest): Record<string, unknown> {
   for (const [name, p] of pluginCatalog) available[name] = { version: p.version, priority: p.priority };
   return {
     tagline: 'Welcome to sluice',
-    version: KONG_COMPATIBLE_VERSION,
+    version: KONG_VERSION,
     edition: 'community',
     hostname: req.node.hostname,
     node_id: req.node.nodeId,

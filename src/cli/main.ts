@@ -1,14 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { registerStart } from './start.js';
 import { registerValidate } from './validate.js';
+import { SLUICE_VERSION } from '../util/versions.js';
 
-export const VERSION = '0.1.0';
 
 /** Bad usage exits 2 (as `validate` documents); help and version exit 0. */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('sluice')
     .description('A DB-less API gateway driven by a Kong-format kong.yaml')
-    .version(VERSION)
+    .version(SLUICE_VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerValidate(program);

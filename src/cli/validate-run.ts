@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatError } from '../config/errors.js';
 import { loadConfigText } from '../config/load.js';
-import type { Entities } from '../schema/index.js';
+import { entityCounts } from '../schema/entity-counts.js';
 
 /** `sluice validate`: exit codes 0 valid, 1 invalid, 2 unreadable file or bad usage. */
 export async function validateCommand(file: string, json: boolean): Promise<number> {
@@ -36,11 +36,4 @@ export async function validateCommand(file: string, json: boolean): Promise<numb
     process.stdout.write(`${file}: valid (_format_version ${result.config.formatVersion}): ${parts.join(', ') || 'no entities'}\n`);
   }
   return 0;
-}
-
-/** Non-empty collections and their sizes, in registry order. */
-export function entityCounts(entities: Entities): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(entities)) if (k !== 'consumer_group_members' && v.length > 0) out[k] = v.length;
-  return out;
 }

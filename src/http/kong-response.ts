@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { KONG_VERSION } from '../util/versions.js';
 
-export const SERVER_TOKEN = 'kong/3.10.0';
+export const SERVER_TOKEN = `kong/${KONG_VERSION}`;
 
 export type ExtraHeaders = Readonly<Record<string, string | readonly string[]>>;
 

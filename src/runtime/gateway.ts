@@ -14,12 +14,13 @@ import { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
 import { compileConfig } from './compile-config.js';
 import { createConfigLoader } from './load-worker.js';
-import { createReloader, entityCounts, type ReloadOutcome } from './reloader.js';
+import { entityCounts } from '../schema/entity-counts.js';
+import { createReloader, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
 import type { StartOptions } from './start-options.js';
 import { type FileWatcher, watchFile } from './watch-file.js';
+import { SLUICE_VERSION } from '../util/versions.js';
 
-export const VERSION = '0.1.0';
 
 export interface GatewayOptions {
   conf: string;
@@ -121,7 +122,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         stats: () => stats,
         nodeId,
         hostname: hostname(),
-        version: VERSION,
+        version: SLUICE_VERSION,
         configuration: {
           conf: opts.conf,
           proxy_listen: opts.proxyListen,
@@ -176,7 +177,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     admin: adminAddress ? `${adminAddress.host}:${adminAddress.port}` : 'off',
     engine: engine.name,
     hash: initial.hash,
-    entities: entityCounts(initial),
+    entities: entityCounts(initial.entities),
   });
 
   let closed = false;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { formatError, redactedError } from '../config/errors.js';
 import { md5 } from '../config/load.js';
 import type { ConfigError, LoadResult } from '../config/types.js';
+import { entityCounts } from '../schema/entity-counts.js';
 import type { Logger } from '../log/logger.js';
 import type { RedisPool } from '../redis/pool.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
@@ -15,14 +16,6 @@ export type ReloadOutcome =
   | { status: 'swapped'; snapshot: CompiledSnapshot; ms: number }
   | { status: 'unchanged' }
   | { status: 'failed'; errors: readonly ConfigError[] };
-
-export function entityCounts(s: CompiledSnapshot): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const [kind, list] of Object.entries(s.entities)) {
-    if (Array.isArray(list) && list.length > 0) counts[kind] = list.length;
-  }
-  return counts;
-}
 
 /**
  * Reload = the whole pipeline + compile, then one swap (Caddy's all-or-nothing). Reloads are serialized: a
@@ -57,7 +50,7 @@ export function createReloader(file: string, cell: SnapshotCell, loader: ConfigL
       hash: next.hash,
       generation: next.generation,
       duration_ms: ms,
-      entities: entityCounts(next),
+      entities: entityCounts(next.entities),
     });
     return { status: 'swapped', snapshot: next, ms };
   }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { HTTP_PROTOCOLS, nullable } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export interface AclConfig {
   allow?: string[] | null;
@@ -14,7 +15,7 @@ const nonEmpty = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
 /** kong/plugins/acl/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'acl',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 950,
   noConsumer: true,
   protocols: HTTP_PROTOCOLS,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { anonymous, HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export interface BasicAuthConfig {
   anonymous?: string | null;
@@ -11,7 +12,7 @@ export interface BasicAuthConfig {
 /** kong/plugins/basic-auth/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'basic-auth',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1100,
   noConsumer: true,
   protocols: HTTP_PROTOCOLS,

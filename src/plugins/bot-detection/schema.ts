@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { PluginSchemaInfo } from '../types.js';
 import { pcreError } from './pcre.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 const regexList = () => Type.Optional(Type.Array(Type.String(), { default: [] }));
 
 /** kong/plugins/bot-detection/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'bot-detection',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 2500,
   noConsumer: true,
   protocols: ['http', 'https'],

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 /** kong/plugins/correlation-id/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'correlation-id',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 100001,
   protocols: ['http', 'https'],
   config: Type.Object(

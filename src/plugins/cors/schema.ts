@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { checkOrigins } from './origins.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'] as const;
 
@@ -10,7 +11,7 @@ const strings = () => Type.Optional(Type.Union([Type.Array(Type.String()), Type.
 /** kong/plugins/cors/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'cors',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 2000,
   noConsumer: true,
   protocols: ['http', 'https'],

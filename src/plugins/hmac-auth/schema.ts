@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import { anonymous, HTTP_PROTOCOLS, realm } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export const HMAC_ALGORITHMS = ['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const;
 export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
@@ -19,7 +20,7 @@ export interface HmacAuthConfig {
 /** kong/plugins/hmac-auth/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'hmac-auth',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1030,
   noConsumer: true,
   protocols: HTTP_PROTOCOLS,

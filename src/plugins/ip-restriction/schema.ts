@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { PluginSchemaInfo } from '../types.js';
 import { checkIpList } from './ip-list.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 const ipList = () => Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()]));
 
 /** kong/plugins/ip-restriction/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'ip-restriction',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 990,
   protocols: ['http', 'https', 'tcp', 'tls', 'grpc', 'grpcs'],
   config: Type.Object(

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import { anonymous, HTTP_PROTOCOLS, nullable, realm, stringSet } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export interface JwtConfig {
   uri_param_names: string[];
@@ -19,7 +20,7 @@ export interface JwtConfig {
 /** kong/plugins/jwt/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'jwt',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1450,
   noConsumer: true,
   protocols: HTTP_PROTOCOLS,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { anonymous, headerNames, HTTP_PROTOCOLS, realm } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export interface KeyAuthConfig {
   key_names: string[];
@@ -16,7 +17,7 @@ export interface KeyAuthConfig {
 /** kong/plugins/key-auth/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'key-auth',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1250,
   noConsumer: true,
   protocols: HTTP_PROTOCOLS,

@@ -1,9 +1,10 @@
 import { checkServerless, serverlessConfig } from '../serverless/schema.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 export const schema: PluginSchemaInfo = {
   name: 'pre-function',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1000000,
   config: serverlessConfig(),
   check: checkServerless,

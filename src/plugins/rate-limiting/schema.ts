@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { enumOf, headerName, path } from '../../schema/typedefs.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { PERIODS } from './windows.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 const nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 const limit = () => nullable(Type.Number({ exclusiveMinimum: 0 }));
@@ -25,7 +26,7 @@ const redisRecord = Type.Object(
 /** kong/plugins/rate-limiting/schema.lua (DB-less: policies local and redis). */
 export const schema: PluginSchemaInfo = {
   name: 'rate-limiting',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 910,
   protocols: ['http', 'https'],
   config: Type.Object(

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 /** kong/plugins/request-size-limiting/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'request-size-limiting',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 951,
   protocols: ['http', 'https'],
   config: Type.Object(

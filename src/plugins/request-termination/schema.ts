@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 /** kong/plugins/request-termination/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'request-termination',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 2,
   config: Type.Object(
     {

@@ -3,13 +3,14 @@ import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
 import { compileTemplate } from '../transform/request-template.js';
 import { colonList, listAt, nullable, record, stringList } from '../transform/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 const valueRecord = () => record({ body: colonList(), headers: colonList(), querystring: colonList() });
 
 /** kong/plugins/request-transformer/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'request-transformer',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 801,
   config: Type.Object(
     {

@@ -6,6 +6,7 @@ import { parseJsonPath } from '../transform/json-path.js';
 import { colonList, jsonTypeList, listAt, nullable, record, stringList } from '../transform/schema-parts.js';
 import { checkStatusList } from '../transform/status-filter.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 const ifStatus = () => nullable(Type.Array(Type.String()));
 const valueRecord = () => record({ json: colonList(), json_types: jsonTypeList(), headers: colonList(), if_status: ifStatus() });
@@ -17,7 +18,7 @@ const nullableList = () => Type.Optional(Type.Union([Type.Array(Type.String()), 
  */
 export const schema: PluginSchemaInfo = {
   name: 'response-transformer-advanced',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 800,
   config: Type.Object(
     {

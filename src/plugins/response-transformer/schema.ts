@@ -2,13 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { checkHeaderNames } from '../transform/colon-pair.js';
 import { colonList, jsonTypeList, listAt, record, stringList } from '../transform/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
+import { KONG_VERSION } from '../../util/versions.js';
 
 const valueRecord = () => record({ json: colonList(), json_types: jsonTypeList(), headers: colonList() });
 
 /** kong/plugins/response-transformer/schema.lua. */
 export const schema: PluginSchemaInfo = {
   name: 'response-transformer',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 800,
   config: Type.Object(
     {
