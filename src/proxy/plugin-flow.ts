@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { createPdk, type Pdk, type PdkEnvironment } from '../pdk/kong.js';
 import { RequestState } from '../pdk/state.js';
-import { type PluginInstance, runOrder } from '../plugins/chain.js';
+import { type PluginChain, type PluginInstance, runOrder } from '../plugins/chain.js';
 import { PluginError, runCollecting, runLogPhase, runResponsePhase } from '../plugins/runner.js';
 import { hostHeaderFor } from '../snapshot/compile-services.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
@@ -130,6 +130,29 @@ class PluginResponse implements ResponsePhases {
   }
 }
 
+/**
+ * Runs a chain phase (rewrite, access, ws_handshake) and then `next`, staying synchronous unless a handler
+ * returns a promise; a throw or rejection goes to `failed`. The one way the lifecycle steps through a chain.
+ */
+function runChain(
+  phase: 'rewrite' | 'access' | 'ws_handshake',
+  chain: PluginChain,
+  state: RequestState,
+  kong: Pdk,
+  collected: PluginInstance[] | null,
+  next: () => void,
+  failed: (err: unknown) => void,
+): void {
+  let pending: void | Promise<void>;
+  try {
+    pending = runCollecting(phase, chain, state, kong, collected);
+  } catch (err) {
+    return failed(err);
+  }
+  if (pending !== undefined) pending.then(next, failed);
+  else next();
+}
+
 export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, requestId, startedAt, upgradeHead) => {
   const state = new RequestState(req, res, requestId, scheme, routed.rawPath, routed.query, startedAt);
   const env: PdkEnvironment = {
@@ -155,12 +178,6 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
       for (const slot of global.slots) if (slot.base) collected.push(slot.base);
       response.respond(500, 'An unexpected error occurred');
     };
-    let pending: void | Promise<void>;
-    try {
-      pending = runCollecting('rewrite', global, state, kong, null);
-    } catch (err) {
-      return rewriteFailed(err);
-    }
     const next = () => {
       if (state.exit !== null) {
         for (const slot of global.slots) if (slot.base) collected.push(slot.base);
@@ -168,9 +185,7 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
       }
       afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response, upgradeHead);
     };
-    if (pending !== undefined) pending.then(next, rewriteFailed);
-    else next();
-    return;
+    return runChain('rewrite', global, state, kong, null, next, rewriteFailed);
   }
   afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response, upgradeHead);
 };
@@ -213,20 +228,9 @@ function afterRewrite(
     });
     response.respond(500, 'An unexpected error occurred');
   };
-  try {
-    const pending = runCollecting('access', routePlan.plugins, state, kong, collected);
-    if (pending !== undefined) {
-      pending.then(() => afterAccess(ctx, snap, routed, state, response, upgradeHead), onError);
-      return;
-    }
-  } catch (err) {
-    onError(err);
-    return;
-  }
-  afterAccess(ctx, snap, routed, state, response, upgradeHead);
+  runChain('access', routePlan.plugins, state, kong, collected, () => afterAccess(ctx, snap, routed, state, response, upgradeHead), onError);
 }
 
-/** After access: exactly one of the plugin's answer, a 503 for a route without service, or the upstream. */
 const WS_PHASES = ['ws_handshake', 'ws_client_frame', 'ws_upstream_frame', 'ws_close'] as const;
 
 function usesWebSocketPhases(collected: readonly PluginInstance[]): boolean {
@@ -270,16 +274,10 @@ function webSocketHandshake(
     ctx.logger.error('plugin failed', { error: (err as Error).message, phase: 'ws_handshake', request_id: state.requestId });
     response.respond(500, 'An unexpected error occurred');
   };
-  let pending: void | Promise<void>;
-  try {
-    pending = runCollecting('ws_handshake', routed.match.route.plugins, state, response.kong, null);
-  } catch (err) {
-    return failed(err);
-  }
-  if (pending !== undefined) pending.then(next, failed);
-  else next();
+  runChain('ws_handshake', routed.match.route.plugins, state, response.kong, null, next, failed);
 }
 
+/** After access: exactly one of the plugin's answer, a 503 for a route without service, or the upstream. */
 function afterAccess(
   ctx: ProxyContext,
   snap: CompiledSnapshot,
