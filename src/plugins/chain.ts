@@ -47,7 +47,11 @@ export interface PluginChain {
   readonly hasConsumerScoped: boolean;
   /** Some instance has a rewrite handler (Kong runs rewrite for global plugins, before routing). */
   readonly hasRewrite: boolean;
+  /** Some instance has a ws_* handler: WebSocket handshakes on the route take the frame-relaying path. */
+  readonly usesWebSocketPhases: boolean;
 }
+
+const WS_PHASES = ['ws_handshake', 'ws_client_frame', 'ws_upstream_frame', 'ws_close'] as const;
 
 const NO_SLOTS: readonly PluginSlot[] = Object.freeze([]);
 export const EMPTY_CHAIN: PluginChain = Object.freeze({
@@ -56,6 +60,7 @@ export const EMPTY_CHAIN: PluginChain = Object.freeze({
   buffersResponse: false,
   hasConsumerScoped: false,
   hasRewrite: false,
+  usesWebSocketPhases: false,
 });
 
 /** A consumer's consumer groups (Kong Enterprise), by consumer id. */
@@ -206,7 +211,9 @@ export function buildChain(
   slots.sort(runOrder);
   const accessSlots = dynamicAccessOrder(slots);
   const hasRewrite = slots.some((s) => s.base?.handlers.rewrite !== undefined);
-  return Object.freeze({ slots: Object.freeze(slots), accessSlots, buffersResponse, hasConsumerScoped, hasRewrite });
+  const picked = slots.flatMap((s) => [...(s.base ? [s.base] : []), ...(s.byConsumer?.values() ?? [])]);
+  const usesWebSocketPhases = picked.some((i) => WS_PHASES.some((p) => i.handlers[p] !== undefined));
+  return Object.freeze({ slots: Object.freeze(slots), accessSlots, buffersResponse, hasConsumerScoped, hasRewrite, usesWebSocketPhases });
 }
 
 /**

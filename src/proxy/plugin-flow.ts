@@ -231,12 +231,6 @@ function afterRewrite(
   runChain('access', routePlan.plugins, state, kong, collected, () => afterAccess(ctx, snap, routed, state, response, upgradeHead), onError);
 }
 
-const WS_PHASES = ['ws_handshake', 'ws_client_frame', 'ws_upstream_frame', 'ws_close'] as const;
-
-function usesWebSocketPhases(collected: readonly PluginInstance[]): boolean {
-  return collected.some((i) => WS_PHASES.some((p) => i.handlers[p] !== undefined));
-}
-
 /**
  * WebSocket handshakes on ws/wss routes (Kong Enterprise), and on http routes whose plugins have ws_* handlers:
  * after access, the ws_handshake phase (it may answer, and may set the frame size limits), then the handshake
@@ -297,7 +291,7 @@ function afterAccess(
     // Kong (init.lua): access plugins ran, then a route without a service answers 503.
     return response.respond(503, 'no Service found with those values');
   }
-  if (response.websocket === null && (routed.match.route.websocket || (upgradeHead !== null && usesWebSocketPhases(response.collected)))) {
+  if (response.websocket === null && (routed.match.route.websocket || (upgradeHead !== null && routed.match.route.plugins.usesWebSocketPhases))) {
     return webSocketHandshake(ctx, snap, routed, state, response, upgradeHead, up);
   }
   if (state.requestBodyRead) {
