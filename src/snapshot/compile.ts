@@ -39,14 +39,25 @@ export function compileSnapshot(
   const balancers = compileBalancers(entities);
   const services = compileServices(entities, balancers);
   const routes: RoutePlan[] = [];
+  const streamRoutes: string[] = [];
   for (const r of entities.routes) {
     // Kong (runloop/handler new_router): stream routes belong to another subsystem, and routes of a disabled
     // service are left out of the router altogether (so they answer 404).
-    if (!isHttpSubsystemRoute(r.protocols)) continue;
+    if (!isHttpSubsystemRoute(r.protocols)) {
+      streamRoutes.push(r.name ?? r.id);
+      continue;
+    }
     const service = r.service ? services.get(r.service.id) : undefined;
     if (r.service && !service) continue;
     if (service && !service.enabled) continue;
     routes.push(compileRoute(r, service ?? null, plugins.chainFor(r.id, r.service?.id ?? null)));
+  }
+  // sluice has no stream (tcp/tls/udp) listener yet: such routes load, as in Kong, but say so instead of
+  // silently serving nothing.
+  if (streamRoutes.length > 0) {
+    logger.warn('stream routes (tcp, tls, tls_passthrough, udp) are not served: sluice has no stream listener yet', {
+      routes: streamRoutes,
+    });
   }
   const router = buildRouter(routes);
   // The reference matcher only serves the explain endpoint: built on first use, not on every reload.
