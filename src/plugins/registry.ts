@@ -1,3 +1,8 @@
+/**
+ * Every plugin sluice has, listed once. A plugin folder holds its schema (schema.ts) and its handlers
+ * (handler.ts, whose definition carries the schema), so adding a plugin is one folder and one line here; the
+ * loader's schema catalog (catalog.ts) is derived from this list and cannot disagree with it.
+ */
 import acl from './acl/handler.js';
 import basicAuth from './basic-auth/handler.js';
 import botDetection from './bot-detection/handler.js';
@@ -17,26 +22,32 @@ import requestTransformer from './request-transformer/handler.js';
 import responseTransformer from './response-transformer/handler.js';
 import responseTransformerAdvanced from './response-transformer-advanced/handler.js';
 
-/** Plugins whose handlers exist, by name. A plugin in the catalog but not here is refused at load (fail closed). */
 // Definitions differ in their config type; the loader has validated each config against its own schema.
 const definitions = [
+  // serverless and mocking
   preFunction,
   postFunction,
   requestTermination,
+  // authentication and access control
   keyAuth,
   basicAuth,
   jwt,
   hmacAuth,
   acl,
+  // traffic control
   rateLimiting,
   requestSizeLimiting,
   ipRestriction,
   cors,
   botDetection,
   correlationId,
+  // transformations
   requestTransformer,
   responseTransformer,
   responseTransformerAdvanced,
 ] as unknown as PluginDefinition[];
 
-export const pluginHandlers: ReadonlyMap<string, PluginDefinition> = new Map(definitions.map((d) => [d.schema.name, d]));
+/** Plugin definitions by name, sorted by name (the order the Admin API and the generated schemas list them). */
+export const pluginHandlers: ReadonlyMap<string, PluginDefinition> = new Map(
+  [...definitions].sort((a, b) => a.schema.name.localeCompare(b.schema.name)).map((d) => [d.schema.name, d]),
+);

@@ -41,7 +41,8 @@ export function compilePlugins(entities: Entities, logger: Logger, redis?: Redis
     const def = pluginHandlers.get(entity.name);
     if (def === undefined) {
       throw new PluginCompileError(
-        `plugin '${entity.name}' is known to the schema but not implemented by this sluice build; remove it or disable it (enabled: false)`,
+        // Unreachable after validation (the catalog is derived from the same list); kept for snapshots compiled from unvalidated entities.
+        `unknown plugin '${entity.name}'`,
         `plugins[${index}]`,
       );
     }
