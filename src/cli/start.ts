@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { StartOptions } from '../runtime/start-options.js';
+import type { FlagOrigin, StartFlags } from './start-flags.js';
 
 export function registerStart(program: Command): void {
   program
@@ -28,11 +28,13 @@ export function registerStart(program: Command): void {
     .addOption(new Option('--admin-socket <path>', 'also serve the Admin API on a unix socket').env('SLUICE_ADMIN_SOCKET'))
     .addOption(new Option('--admin-token <token>', 'require this bearer token on the Admin API').env('SLUICE_ADMIN_TOKEN'))
     .addOption(
-      new Option('--admin-expose-secrets', 'return private keys and credential secrets from the Admin API, as Kong does').env(
-        'SLUICE_ADMIN_EXPOSE_SECRETS',
+      // Its environment variable is read as a boolean by start-flags.ts (commander would take any value as "set").
+      new Option(
+        '--admin-expose-secrets',
+        'return private keys and credential secrets from the Admin API, as Kong does (env: SLUICE_ADMIN_EXPOSE_SECRETS=on|off)',
       ),
     )
-    .addOption(new Option('--no-watch', 'do not reload when the config file changes'))
+    .addOption(new Option('--no-watch', 'do not reload when the config file changes (env: SLUICE_WATCH=on|off)'))
     .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -66,10 +68,34 @@ export function registerStart(program: Command): void {
         .env('SLUICE_DRAIN_TIMEOUT')
         .default('10000'),
     )
-    .action(async (opts: StartOptions) => {
+    .action(async (flags: StartFlags, command: Command) => {
       // Loaded lazily so `sluice --help` and `sluice validate` stay fast.
-      const { runGateway } = await import('../runtime/gateway.js');
-      const code = await runGateway(opts);
-      if (code !== 0) process.exitCode = code;
+      const { runStart } = await import('./run-start.js');
+      const code = await runStart(flags, flagOrigin(command), process.env);
+      exitWhenIdle(code);
     });
+}
+
+function flagOrigin(command: Command): FlagOrigin {
+  const option = (key: string) => command.options.find((o) => o.attributeName() === key);
+  return {
+    name: (key) => {
+      const o = option(key);
+      if (!o) return key;
+      return command.getOptionValueSource(key) === 'env' && o.envVar ? o.envVar : (o.long ?? key);
+    },
+    given: (key) => command.getOptionValueSource(key) === 'cli',
+  };
+}
+
+/**
+ * The process ends when its last handle closes; if a handle outlives the stop (a bug), it still ends with `code`
+ * soon after, so a supervisor never waits on a gateway that has already stopped serving.
+ */
+function exitWhenIdle(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    process.stderr.write('sluice: handles still open after stopping; exiting\n');
+    process.exit(code);
+  }, 2000).unref();
 }

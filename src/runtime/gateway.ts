@@ -5,11 +5,11 @@ import { BalancerResources } from '../balancer/resources.js';
 import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import type { ConfigError } from '../config/types.js';
-import { createLogger, type Logger } from '../log/logger.js';
+import type { Logger } from '../log/logger.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../http/engine.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
-import { DEFAULT_PROXY_SETTINGS, parseHeaders, parseTrustedIps, type ProxySettings } from '../proxy/settings.js';
+import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../proxy/settings.js';
 import { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
 import { compileConfig } from './compile-config.js';
@@ -17,7 +17,6 @@ import { createConfigLoader } from './load-worker.js';
 import { entityCounts } from '../schema/entity-counts.js';
 import { createReloader, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
-import type { StartOptions } from './start-options.js';
 import { type FileWatcher, watchFile } from './watch-file.js';
 import { SLUICE_VERSION } from '../util/versions.js';
 
@@ -56,6 +55,11 @@ export interface Gateway {
   reload(): Promise<ReloadOutcome>;
   /** Resolves once the watcher (if any) is active. */
   readonly watching: Promise<void>;
+  /**
+   * Graceful stop (nginx's quit): the listeners stop accepting, requests in flight are answered and their
+   * connections closed, what is still open at `drainTimeoutMs` is cut; then everything the gateway holds closes.
+   * Signals and exit codes are the CLI's (src/cli/signals.ts).
+   */
   close(): Promise<void>;
 }
 
@@ -203,70 +207,4 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await redis.close();
     },
   };
-}
-
-/** `sluice start`: runs until SIGTERM/SIGINT; returns the process exit code. */
-export async function runGateway(o: StartOptions): Promise<number> {
-  const logger = createLogger({ level: o.logLevel, format: o.logFormat });
-  let settings: Partial<ProxySettings>;
-  try {
-    settings = { trustedIps: parseTrustedIps(o.trustedIps), ...parseHeaders(o.headers) };
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    return 2;
-  }
-  let gw: Gateway;
-  try {
-    gw = await startGateway({
-      conf: o.conf,
-      proxyListen: o.proxyListen,
-      proxySslListen: o.proxySslListen,
-      sslCert: o.sslCert,
-      sslCertKey: o.sslCertKey,
-      adminListen: o.adminListen,
-      adminSocket: o.adminSocket,
-      adminToken: o.adminToken,
-      adminExposeSecrets: o.adminExposeSecrets,
-      watch: o.watch,
-      engine: o.engine,
-      settings,
-      logger,
-      drainTimeoutMs: Number(o.drainTimeout) || 10_000,
-    });
-  } catch (err) {
-    if (err instanceof ConfigInvalidError) {
-      for (const line of err.lines) process.stderr.write(`${line}\n`);
-      process.stderr.write(`${o.conf}: ${err.lines.length} error(s); sluice did not start\n`);
-      return 1;
-    }
-    process.stderr.write(`sluice: ${(err as Error).message}\n`);
-    return 1;
-  }
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info('shutting down: draining in-flight requests', { signal, drain_timeout_ms: Number(o.drainTimeout) });
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      process.off('SIGHUP', onHup);
-      gw.close().then(
-        () => {
-          logger.info('stopped');
-          resolve(0);
-        },
-        (err: Error) => {
-          logger.error('shutdown failed', { error: err.message });
-          resolve(1);
-        },
-      );
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    const onHup = () => {
-      logger.info('SIGHUP: reloading configuration');
-      void gw.reload();
-    };
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-    process.on('SIGHUP', onHup);
-  });
 }

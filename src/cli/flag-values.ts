@@ -1,0 +1,40 @@
+import { parseListen } from '../proxy/server.js';
+
+/** A flag or environment value sluice cannot use: bad usage, so the command exits 2 before anything starts. */
+export class UsageError extends Error {}
+
+/** `host:port` (or a bare port), with the port in range: a listener that cannot exist is a usage error, not a failed start. */
+export function listenAddress(name: string, spec: string): { host: string; port: number } {
+  let address: { host: string; port: number };
+  try {
+    address = parseListen(spec);
+  } catch (err) {
+    throw new UsageError(`${name}: ${(err as Error).message}`);
+  }
+  if (address.port > 65_535) throw new UsageError(`${name}: port ${address.port} is out of range (0-65535)`);
+  return address;
+}
+
+/** A listener address or `off` (Kong's `admin_listen = off`). */
+export function listenOrOff(name: string, spec: string): { host: string; port: number } | null {
+  return spec.trim() === 'off' ? null : listenAddress(name, spec);
+}
+
+export function milliseconds(name: string, value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${name}: '${value}' is not a whole number of milliseconds`);
+  return Number(value);
+}
+
+const TRUE = new Set(['on', 'true', '1', 'yes']);
+const FALSE = new Set(['off', 'false', '0', 'no']);
+
+/**
+ * An environment variable holding a boolean, as Kong's configuration booleans (`on`/`off`, `true`/`false`).
+ * Any other value is refused rather than read as "set": `SLUICE_ADMIN_EXPOSE_SECRETS=false` must not expose secrets.
+ */
+export function booleanEnv(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw new UsageError(`${name}: '${value}' is not a boolean (on/off, true/false, 1/0, yes/no)`);
+}

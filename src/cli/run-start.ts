@@ -1,0 +1,58 @@
+import { createLogger } from '../log/logger.js';
+import { ConfigInvalidError, type Gateway, type GatewayOptions, startGateway } from '../runtime/gateway.js';
+import { listenOrOff, UsageError } from './flag-values.js';
+import { untilStopped } from './signals.js';
+import { type FlagOrigin, gatewayOptions, type StartFlags } from './start-flags.js';
+
+/** Exit codes of `sluice start`: 0 stopped cleanly, 1 could not start (or stop), 2 bad usage (as `validate`). */
+export const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
+
+/** `sluice start`: checks every flag, starts the gateway, serves until a stop signal; resolves with the exit code. */
+export async function runStart(flags: StartFlags, origin: FlagOrigin, env: NodeJS.ProcessEnv): Promise<number> {
+  let options: Omit<GatewayOptions, 'logger'>;
+  try {
+    options = gatewayOptions(flags, origin, env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`sluice start: ${err.message}\n(run with --help for usage)\n`);
+    return EXIT.usage;
+  }
+  const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({ ...options, logger });
+  } catch (err) {
+    for (const line of startFailure(err as Error, flags, origin)) process.stderr.write(`${line}\n`);
+    return EXIT.failed;
+  }
+  return untilStopped(gateway, logger, options.drainTimeoutMs);
+}
+
+/** What stderr says when the gateway did not start: the config's errors, or which listener could not bind and why. */
+function startFailure(err: Error, flags: StartFlags, origin: FlagOrigin): string[] {
+  if (err instanceof ConfigInvalidError) {
+    return [...err.lines, `${flags.conf}: ${err.lines.length} error(s); sluice did not start`];
+  }
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const listeners: [keyof StartFlags, string | undefined][] = [
+    ['proxyListen', flags.proxyListen],
+    ['proxySslListen', flags.proxySslListen],
+    ['adminListen', flags.adminListen],
+    ['adminSocket', flags.adminSocket],
+  ];
+  // By address, else by port alone (`localhost:8000` fails as 127.0.0.1:8000).
+  const failed =
+    listeners.find(([key, spec]) => spec !== undefined && sameListener(key, spec, e, true)) ??
+    listeners.find(([key, spec]) => spec !== undefined && sameListener(key, spec, e, false));
+  if (e.syscall === 'listen' && failed) {
+    const why = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    return [`sluice: cannot listen on ${failed[1]} (${origin.name(failed[0])}): ${why}; sluice did not start`];
+  }
+  return [`sluice: ${e.message}; sluice did not start`];
+}
+
+function sameListener(key: keyof StartFlags, spec: string, e: { address?: string; port?: number }, byHost: boolean): boolean {
+  if (key === 'adminSocket') return e.address === spec;
+  const address = listenOrOff(key, spec);
+  return address !== null && address.port === e.port && (!byHost || address.host === e.address);
+}
