@@ -1,17 +1,23 @@
 /** What an Admin API handler sees: one snapshot (read once per request), node facts, and the request. */
 import type { ExplainRequest, Snapshot } from '../snapshot/types.js';
+import type { KongSchema } from './kong-schema.js';
 
 /** The Admin API reads the compiled Snapshot itself: one definition of what a snapshot offers. */
 export type AdminSnapshot = Snapshot;
 export type ExplainInput = ExplainRequest;
 
-/** nginx stub_status counters, in Kong's names (src/proxy/server.ts keeps them). */
+/**
+ * nginx stub_status counters, in Kong's names, of the proxy listeners (src/proxy/server.ts keeps them).
+ * `connections_waiting` is not read: `/status` derives it from the others (src/admin/status.ts).
+ */
 export interface ServerStatsInput {
   readonly total_requests: number;
   readonly connections_active: number;
   readonly connections_accepted: number;
   readonly connections_handled: number;
+  /** Connections whose request headers are arriving; absent (0) while the server does not track it. */
   readonly connections_reading?: number;
+  /** Requests being answered (WebSocket tunnels until they close). */
   readonly connections_writing?: number;
   readonly connections_waiting?: number;
 }
@@ -34,10 +40,16 @@ export interface NodeFacts {
   runtime(): RuntimeFacts;
 }
 
-/** JSON Schema documents served by `/schemas/...`; null when there is none by that name. */
+/** What `/schemas/...` serves; null when there is nothing by that name. */
 export interface SchemaSource {
-  entity(name: string): unknown;
-  plugin(name: string): unknown;
+  /** Kong's format: `/schemas/{entity}`, `/schemas/plugins/{name}`, `/plugins/schema/{name}` (config only). */
+  kongEntity(name: string): KongSchema | null;
+  kongPlugin(name: string): KongSchema | null;
+  kongPluginConfig(name: string): KongSchema | null;
+  /** The generated JSON Schemas (schemas/kong.schema.json, schemas/<entity>.json, schemas/plugins/<name>.json). */
+  jsonDocument(): unknown;
+  jsonEntity(name: string): unknown;
+  jsonPlugin(name: string): unknown;
 }
 
 export interface AdminRequest {

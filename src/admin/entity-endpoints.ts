@@ -41,7 +41,6 @@ export function entityRoutes(): Spec[] {
       specs.push({
         pattern: `/${A}/{${def.name}}`,
         get: (req, [x]) => {
-          if (def.name === 'certificates') return certificate(req, x!);
           const row = findRow(view(req, def.name), x!);
           return row ? ok(show(req, def.name, row)) : notFound;
         },
@@ -67,7 +66,32 @@ export function entityRoutes(): Spec[] {
     for (const child of def.children) specs.push(...childRoutes(def, child.entity, child.fk));
   }
   specs.push(...membershipRoutes());
-  return specs;
+  return specs.map((s) => (s.pattern.startsWith(CERTIFICATE_PARAM) ? sniNamedCertificate(s) : s));
+}
+
+const CERTIFICATE_PARAM = '/certificates/{certificates}';
+
+/**
+ * Kong api/routes/certificates.lua (prepare_params, before every method of `/certificates/{c}`,
+ * `/certificates/{c}/snis` and `/certificates/{c}/snis/{s}`): a `{c}` that is not a UUID is the name of an SNI
+ * and stands for that SNI's certificate; an unknown name is 404 "SNI not found", except for PUT, which Kong
+ * turns into a create under a new id.
+ */
+function sniNamedCertificate(spec: Spec): Spec {
+  const wrap = (h: Handler<AdminRequest> | undefined, put = false): Handler<AdminRequest> | undefined =>
+    h &&
+    ((req, params) => {
+      const [x, ...rest] = params;
+      if (x === undefined || UUID.test(x)) return h(req, params);
+      const sni = view(req, 'snis').byKey.get(x);
+      const id = sni ? foreignId(sni['certificate']) : null;
+      if (id === null) return put ? h(req, params) : message(404, 'SNI not found');
+      return h(req, [id, ...rest]);
+    });
+  const write: Partial<Record<WriteMethod, Handler<AdminRequest>>> = {};
+  for (const [m, h] of Object.entries(spec.write ?? {}) as [WriteMethod, Handler<AdminRequest>][]) write[m] = wrap(h, m === 'PUT')!;
+  const get = wrap(spec.get);
+  return { pattern: spec.pattern, ...(get ? { get } : {}), ...(spec.write ? { write } : {}) };
 }
 
 /**
@@ -187,19 +211,6 @@ function filterTags(rows: readonly Row[], q: PageQuery): readonly Row[] {
 function consumerByCustomId(req: AdminRequest): AdminResponse {
   const c = req.snap.admin.consumersByCustomId.get(req.query.get('custom_id') ?? '');
   return ok({ data: c ? [c] : [], next: null });
-}
-
-/** Kong: `/certificates/{x}` takes an id or the name of one of its SNIs. */
-function certificate(req: AdminRequest, x: string): AdminResponse {
-  const certs = view(req, 'certificates');
-  if (UUID.test(x)) {
-    const row = certs.byId.get(x);
-    return row ? ok(shown(certs, row, req.exposeSecrets)) : notFound;
-  }
-  const sni = view(req, 'snis').byKey.get(x);
-  const certId = sni ? foreignId(sni['certificate']) : null;
-  const row = certId === null ? undefined : certs.byId.get(certId);
-  return row ? ok(shown(certs, row, req.exposeSecrets)) : message(404, 'SNI not found');
 }
 
 function refuseCreate(name: EntityName): AdminResponse {

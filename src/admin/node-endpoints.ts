@@ -1,4 +1,4 @@
-/** Endpoints about the node rather than one entity: `/`, `/status`, `/tags`, `/config`, `/schemas`, sluice's own. */
+/** Endpoints about the node rather than one entity: `/`, `/status`, `/tags`, `/config`, sluice's own. */
 import { pluginCatalog } from '../plugins/catalog.js';
 import { configYaml, exportDocument } from './config-export.js';
 import type { AdminRequest, ExplainInput } from './context.js';
@@ -8,8 +8,6 @@ import type { RouteSpec } from './route-table.js';
 import { parseMemoryFormat, statusBody } from './status.js';
 import { tagKey, type TagEntry } from '../snapshot/admin-views.js';
 import { KONG_VERSION } from '../util/versions.js';
-
-/** The Kong release whose Admin API sluice speaks; clients such as decK pick features by it. */
 
 type Spec = RouteSpec<AdminRequest>;
 
@@ -25,15 +23,6 @@ export function nodeRoutes(endpoints: () => readonly string[]): Spec[] {
     },
     { pattern: '/endpoints', get: () => ok({ data: endpoints() }) },
     { pattern: '/plugins/enabled', get: () => ok({ enabled_plugins: [...pluginCatalog.keys()] }) },
-    { pattern: '/plugins/schema/{name}', get: (req, [name]) => pluginSchema(req, name!) },
-    {
-      pattern: '/schemas/{entity}',
-      get: (req, [name]) => {
-        const schema = req.schemas.entity(name!);
-        return schema == null ? message(404, `No entity named '${name}'`) : ok(schema);
-      },
-    },
-    { pattern: '/schemas/plugins/{name}', get: (req, [name]) => pluginSchema(req, name!) },
     { pattern: '/tags', get: (req) => tagPage(req, req.snap.admin.tags) },
     { pattern: '/tags/{tags}', get: (req, [tag]) => tagPage(req, req.snap.admin.tagsByName.get(tag!) ?? []) },
     {
@@ -67,11 +56,6 @@ function nodeInfo(req: AdminRequest): Record<string, unknown> {
     pids: { master: process.pid, workers: [process.pid] },
     sluice: { version: req.node.version, node_version: process.version },
   };
-}
-
-function pluginSchema(req: AdminRequest, name: string): AdminResponse {
-  const schema = req.schemas.plugin(name);
-  return schema == null ? message(404, `No plugin named '${name}'`) : ok(schema);
 }
 
 function tagPage(req: AdminRequest, entries: readonly TagEntry[]): AdminResponse {

@@ -9,7 +9,7 @@ import type { AdminRequest, AdminSnapshot, NodeFacts, RuntimeFacts, ServerStatsI
 import { buildAdminRoutes } from './endpoints.js';
 import { type AdminResponse, message, unauthorized } from './responses.js';
 import { dispatch, pathSegments, type RouteTable } from './route-table.js';
-import { schemaFiles } from './schema-files.js';
+import { schemaSource } from './schema-source.js';
 
 export interface AdminOptions {
   current(): AdminSnapshot;
@@ -39,9 +39,15 @@ export interface AdminServer {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * Other spellings of a collection, answered as Kong's: Konnect's control-plane API writes `/ca-certificates`
+ * where Kong writes `/ca_certificates`. Paging links keep the spelling the client used.
+ */
+const COLLECTION_ALIASES: ReadonlyMap<string, string> = new Map([['ca-certificates', 'ca_certificates']]);
+
 export function createAdminServer(o: AdminOptions): AdminServer {
   const table = buildAdminRoutes();
-  const schemas = schemaFiles();
+  const schemas = schemaSource();
   const node: NodeFacts = {
     nodeId: o.nodeId,
     hostname: o.hostname,
@@ -111,6 +117,8 @@ export function handle(
   const url = splitUrl(rawUrl);
   const segments = url && pathSegments(url.path);
   if (!url || !segments) return message(400, 'invalid URL: malformed path or percent-encoding');
+  const alias = segments[0] === undefined ? undefined : COLLECTION_ALIASES.get(segments[0]);
+  if (alias !== undefined) segments[0] = alias;
   const path = url.path.length > 1 && url.path.endsWith('/') ? url.path.slice(0, -1) : url.path;
   const ctx: AdminRequest = {
     snap: o.current(),

@@ -3,7 +3,7 @@ import type { NodeFacts } from '../../src/admin/context.js';
 import { buildAdminRoutes } from '../../src/admin/endpoints.js';
 import { decodeOffset, encodeOffset, paginate, parsePageQuery, parseTagFilter, matchesTags } from '../../src/admin/paging.js';
 import { pathSegments } from '../../src/admin/route-table.js';
-import { schemaFiles } from '../../src/admin/schema-files.js';
+import { schemaSource } from '../../src/admin/schema-source.js';
 import { handle } from '../../src/admin/server.js';
 import { buildViews, childrenOf, findRow, type Row } from '../../src/snapshot/admin-views.js';
 import { parseMemoryFormat, formatBytes } from '../../src/admin/status.js';
@@ -19,6 +19,7 @@ const T1 = id(71), T2 = id(70), T3 = id(72);
 const CERT = id(80), SNI1 = id(81), SNI2 = id(82);
 const KA = id(90), BA = id(91), ACL1 = id(92), ACL2 = id(93);
 const KS = id(100), K1 = id(101);
+const CA = id(110);
 
 const fixture: Record<string, Row[]> = {
   services: [
@@ -56,6 +57,7 @@ const fixture: Record<string, Row[]> = {
     { id: ACL1, group: 'admins', consumer: { id: C1 }, tags: null },
     { id: ACL2, group: 'admins', consumer: { id: C2 }, tags: null },
   ],
+  ca_certificates: [{ id: CA, cert: 'CA PEM', cert_digest: 'd1', tags: null }],
   key_sets: [{ id: KS, name: 'jwks', tags: null }],
   keys: [{ id: K1, name: 'k1', kid: 'kid-1', set: { id: KS }, tags: null }],
 };
@@ -237,7 +239,7 @@ const node: NodeFacts = {
   memory: () => process.memoryUsage(),
   runtime: () => ({ draining: 0, healthCheckers: 0 }),
 };
-const schemas = schemaFiles();
+const schemas = schemaSource();
 const call = (method: string, url: string) => handle(table, { current: () => snap }, node, schemas, method, url);
 const data = (body: unknown) => (body as { data: Row[] }).data.map((r) => r.id);
 
@@ -294,6 +296,33 @@ t.test('route table', async (t) => {
     ['GET', '/certificates/a.example.com', 200, via((b: unknown) => (b as Row)['snis'], ['a.example.com', 'b.example.com'])],
     ['GET', '/certificates/nope.example.com', 404, { message: 'SNI not found' }],
     ['GET', `/certificates/${CERT}/snis`, 200, via((b: unknown) => data(b), [SNI1, SNI2])],
+    // Kong api/routes/certificates.lua: an SNI's name stands for its certificate on every /certificates/{c} path.
+    ['GET', '/certificates/a.example.com/snis', 200, via((b: unknown) => data(b), [SNI1, SNI2])],
+    ['GET', '/certificates/a.example.com/snis/b.example.com', 200, via((b: unknown) => (b as Row).id, SNI1)],
+    ['GET', `/certificates/b.example.com/snis/${SNI2}`, 200, via((b: unknown) => (b as Row).name, 'a.example.com')],
+    ['GET', '/certificates/a.example.com/snis/c.example.com', 404, notFound],
+    ['GET', '/certificates/nope.example.com/snis', 404, { message: 'SNI not found' }],
+    ['GET', '/certificates/nope.example.com/snis/a.example.com', 404, { message: 'SNI not found' }],
+    ['GET', `/certificates/${id(999)}`, 404, notFound],
+    ['GET', `/certificates/${id(999)}/snis`, 404, notFound],
+    ['GET', '/snis/a.example.com', 200, via((b: unknown) => (b as Row).id, SNI2)],
+    ['GET', '/snis/nope.example.com', 404, notFound],
+    ['PATCH', '/certificates/a.example.com', 405, unsupported("cannot update 'certificates' entities when not using a database")],
+    ['PATCH', '/certificates/nope.example.com', 404, { message: 'SNI not found' }],
+    ['DELETE', '/certificates/a.example.com', 405, unsupported("cannot remove 'certificates' entities when not using a database")],
+    ['DELETE', '/certificates/nope.example.com', 404, { message: 'SNI not found' }],
+    ['DELETE', `/certificates/${id(999)}`, 204, undefined],
+    ['PUT', '/certificates/nope.example.com', 405, unsupported("cannot create or update 'certificates' entities when not using a database")],
+    ['POST', '/certificates/a.example.com/snis', 405, unsupported("cannot create 'snis' entities when not using a database")],
+    ['POST', '/certificates/nope.example.com/snis', 404, { message: 'SNI not found' }],
+    ['DELETE', '/certificates/a.example.com/snis/b.example.com', 405, unsupported("cannot remove 'snis' entities when not using a database")],
+    // Konnect's spelling of /ca_certificates.
+    ['GET', '/ca-certificates', 200, via((b: unknown) => data(b), [CA])],
+    ['GET', '/ca_certificates', 200, via((b: unknown) => data(b), [CA])],
+    ['GET', `/ca-certificates/${CA}`, 200, via((b: unknown) => (b as Row)['cert_digest'], 'd1')],
+    ['GET', `/ca-certificates/${id(999)}`, 404, notFound],
+    ['GET', '/ca-certificates?size=1', 200, via((b: unknown) => (b as { next: unknown }).next, null)],
+    ['POST', '/ca-certificates', 405, unsupported("cannot create 'ca_certificates' entities when not using a database")],
     ['GET', '/key-sets/jwks/keys', 200, via((b: unknown) => data(b), [K1])],
     ['GET', '/keys/k1/set', 200, via((b: unknown) => (b as Row).id, KS)],
     ['GET', '/services?size=1', 200, via((b: unknown) => b, { data: [fixture['services']![1]], offset: encodeOffset(S2), next: `/services?offset=${encodeOffset(S2)}&size=1` })],
@@ -302,7 +331,12 @@ t.test('route table', async (t) => {
     ['GET', '/services?tags=a,b/c', 400, tagsError('invalid filter syntax')],
     ['GET', '/services?size=x', 400, { code: 9, name: 'invalid size', message: 'size must be a number' }],
     ['GET', '/tags/prod', 200, via((b: unknown) => (b as { data: unknown[] }).data.length, 3)],
-    ['GET', '/schemas/services', 200, via((b: unknown) => (b as { title: string }).title, 'service')],
+    ['GET', '/schemas/services', 200, via((b: unknown) => Object.keys((b as { fields: object[] }).fields[0]!), ['id'])],
+    ['GET', '/schemas/json/services', 200, via((b: unknown) => (b as { title: string }).title, 'service')],
+    ['GET', '/schemas/json/plugins/cors', 200, via((b: unknown) => (b as { title: string }).title, 'cors plugin config')],
+    ['GET', '/schemas/json', 200, via((b: unknown) => typeof (b as { properties: object }).properties, 'object')],
+    ['GET', '/schemas/json/nope', 404, { message: "No entity named 'nope'" }],
+    ['GET', '/schemas/json/plugins/nope', 404, { message: "No plugin named 'nope'" }],
     ['GET', '/schemas/nope', 404, { message: "No entity named 'nope'" }],
     ['GET', '/schemas/plugins/request-termination', 200, via((b: unknown) => typeof b, 'object')],
     ['GET', '/schemas/plugins/../service', 404, notFound],
