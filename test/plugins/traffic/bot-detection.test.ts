@@ -1,20 +1,13 @@
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const FACEBOOK = 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)';
 
 t.test('bot-detection through a gateway', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw } = await gatewayWithService(t, `
       - name: plain
         paths: [/plain]
         plugins:
@@ -25,7 +18,6 @@ services:
           - name: bot-detection
             config: { allow: [facebookexternalhit], deny: ["^HelloWorld", "(?i)evil"] }
 `);
-  t.teardown(() => gw.close());
   const ua = (path: string, agent?: string) => request(gw.port, path, agent === undefined ? {} : { headers: { 'user-agent': agent } });
   const cases: [string, string | undefined, number][] = [
     ['/plain', undefined, 200],

@@ -1,18 +1,11 @@
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 t.test('correlation-id through a gateway', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw, up } = await gatewayWithService(t, `
       - name: defaults
         paths: [/defaults]
         plugins:
@@ -35,7 +28,6 @@ services:
           - name: request-termination
             config: { status_code: 418 }
 `);
-  t.teardown(() => gw.close());
 
   await t.test('uuid#counter by default, sent upstream only', async (t) => {
     const a = await request(gw.port, '/defaults');

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService, pluginRoute, startError } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
+import type { UpstreamHandler } from '../../helpers/upstream.js';
 
 const preflight = (origin: string, extra: Record<string, string> = {}) => ({
   method: 'OPTIONS',
@@ -9,24 +9,12 @@ const preflight = (origin: string, extra: Record<string, string> = {}) => ({
 });
 
 t.test('cors through a gateway', async (t) => {
-  const up = await startUpstream('svc', (_req, res) => {
+  const route = (name: string, config: string) => pluginRoute(name, 'cors', config);
+  const handler: UpstreamHandler = (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', vary: 'Accept-Encoding', 'access-control-allow-origin': 'http://upstream' });
     res.end('ok');
-  });
-  t.teardown(() => up.close());
-  const route = (name: string, config: string) => `      - name: ${name}
-        paths: [/${name}]
-        plugins:
-          - name: cors
-            config: ${config}
-`;
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
-${route('any', '{}')}${route('one', '{ origins: ["http://a.example"] }')}${route('list', '{ origins: ["http://a.example:80", "https://b.example", "(.*)\\\\.c\\\\.example", "https://.*\\\\.d\\\\.example:8443"], headers: [X-One, X-Two], exposed_headers: [X-Total], methods: [GET, POST], max_age: 3600, credentials: true, private_network: true }')}${route('star-creds', '{ origins: ["*"], credentials: true }')}${route('continue', '{ preflight_continue: true }')}${route('absent', '{ origins: ["http://a.example", "http://x.example"], allow_origin_absent: false }')}`);
-  t.teardown(() => gw.close());
+  };
+  const { gw, up } = await gatewayWithService(t, `${route('any', '{}')}${route('one', '{ origins: ["http://a.example"] }')}${route('list', '{ origins: ["http://a.example:80", "https://b.example", "(.*)\\\\.c\\\\.example", "https://.*\\\\.d\\\\.example:8443"], headers: [X-One, X-Two], exposed_headers: [X-Total], methods: [GET, POST], max_age: 3600, credentials: true, private_network: true }')}${route('star-creds', '{ origins: ["*"], credentials: true }')}${route('continue', '{ preflight_continue: true }')}${route('absent', '{ origins: ["http://a.example", "http://x.example"], allow_origin_absent: false }')}`, { handler });
 
   await t.test('preflight with defaults', async (t) => {
     const res = await request(gw.port, '/any', preflight('http://x.example', { 'access-control-request-headers': 'X-Custom' }));
@@ -109,16 +97,10 @@ ${route('any', '{}')}${route('one', '{ origins: ["http://a.example"] }')}${route
 });
 
 t.test('cors refuses invalid origin regexes', async (t) => {
-  const err = await startTestGateway(`_format_version: "3.0"
+  const err = await startError(`_format_version: "3.0"
 plugins:
   - name: cors
     config: { origins: ["(unclosed"] }
-`).then(
-    async (gw) => {
-      await gw.close();
-      return '';
-    },
-    (e: Error) => e.message,
-  );
+`);
   t.match(err, /'\(unclosed' is not a valid regex/);
 });

@@ -1,24 +1,10 @@
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService, pluginRoute, startError } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 t.test('ip-restriction through a gateway (client 127.0.0.1)', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const route = (name: string, config: string) => `      - name: ${name}
-        paths: [/${name}]
-        plugins:
-          - name: ip-restriction
-            config: ${config}
-`;
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
-${route('deny-me', '{ deny: [127.0.0.1] }')}${route('deny-net', '{ deny: [10.0.0.0/8, 127.0.0.0/8] }')}${route('allow-me', '{ allow: [127.0.0.0/24] }')}${route('allow-other', '{ allow: [10.0.0.0/8, "2001:db8::/32"] }')}${route('custom', '{ deny: [127.0.0.1], status: 401, message: Go away }')}${route('both', '{ allow: [127.0.0.0/8], deny: [127.0.0.1/32] }')}${route('deny-other', '{ deny: ["::1", 192.168.0.0/16] }')}`);
-  t.teardown(() => gw.close());
+  const route = (name: string, config: string) => pluginRoute(name, 'ip-restriction', config);
+  const { gw } = await gatewayWithService(t, `${route('deny-me', '{ deny: [127.0.0.1] }')}${route('deny-net', '{ deny: [10.0.0.0/8, 127.0.0.0/8] }')}${route('allow-me', '{ allow: [127.0.0.0/24] }')}${route('allow-other', '{ allow: [10.0.0.0/8, "2001:db8::/32"] }')}${route('custom', '{ deny: [127.0.0.1], status: 401, message: Go away }')}${route('both', '{ allow: [127.0.0.0/8], deny: [127.0.0.1/32] }')}${route('deny-other', '{ deny: ["::1", 192.168.0.0/16] }')}`);
 
   const cases: [string, number, string | null][] = [
     ['/deny-me', 403, 'IP address not allowed: 127.0.0.1'],
@@ -37,20 +23,12 @@ ${route('deny-me', '{ deny: [127.0.0.1] }')}${route('deny-net', '{ deny: [10.0.0
 });
 
 t.test('ip-restriction refuses invalid configurations', async (t) => {
-  const bad = async (config: string) => {
-    const err = await startTestGateway(`_format_version: "3.0"
+  const bad = (config: string) =>
+    startError(`_format_version: "3.0"
 plugins:
   - name: ip-restriction
     config: ${config}
-`).then(
-      async (gw) => {
-        await gw.close();
-        return null;
-      },
-      (e: Error) => e.message,
-    );
-    return err;
-  };
+`);
   t.match(await bad('{ allow: [300.1.1.1] }'), /invalid ip or cidr range: '300\.1\.1\.1'/);
   t.match(await bad('{ deny: [10.0.0.0/33] }'), /invalid ip or cidr range/);
   t.match(await bad('{}'), /at least one of these fields must be non-empty: 'config.allow', 'config.deny'/);
