@@ -33,15 +33,24 @@ export function formatBytes(bytes: number, f: MemoryFormat): number | string {
   return `${(bytes / div).toFixed(f.scale)} ${suffix}`;
 }
 
+/**
+ * nginx stub_status counters. Every open connection is in exactly one state: reading (a request's headers are
+ * arriving), writing (a request is being answered, a tunnel included) or waiting (idle keep-alive, or not yet
+ * sent anything), so waiting is what the other two leave of the active connections (nginx's own identity:
+ * active = reading + writing + waiting). Counted per request, writing can briefly exceed the connections
+ * (pipelined requests), so waiting is never below 0.
+ */
 export function serverStats(s: ServerStatsInput): Record<string, number> {
+  const reading = s.connections_reading ?? 0;
+  const writing = s.connections_writing ?? 0;
   return {
     total_requests: s.total_requests,
     connections_active: s.connections_active,
     connections_accepted: s.connections_accepted,
     connections_handled: s.connections_handled,
-    connections_reading: s.connections_reading ?? 0,
-    connections_writing: s.connections_writing ?? 0,
-    connections_waiting: s.connections_waiting ?? 0,
+    connections_reading: reading,
+    connections_writing: writing,
+    connections_waiting: Math.max(0, s.connections_active - reading - writing),
   };
 }
 
