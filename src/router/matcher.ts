@@ -3,7 +3,7 @@
  * prefix) or in byte length, so each group gets its own priority (spec §1.6, §5.4). Everything a request test
  * needs is computed here, at load time.
  */
-import { splitHostPort } from './host-port.js';
+import { routerHostPort } from './host-port.js';
 import { asciiLower, compileHeaderRegex, compileRegexPath } from './regex.js';
 import { splitRouteId } from './split-id.js';
 import type { MatchRequest, RouteLike } from './types.js';
@@ -48,7 +48,7 @@ export interface Matcher<R extends RouteLike> {
 }
 
 function hostRule(value: string): HostRule {
-  const { host, port } = splitHostPort(value);
+  const { host, port } = routerHostPort(value);
   if (host.startsWith('*')) return { kind: 1, text: host.slice(1), port };
   if (host.endsWith('*')) return { kind: 2, text: host.slice(0, -1), port };
   return { kind: 0, text: host, port };
@@ -164,7 +164,7 @@ export class Probe {
       this.host = raw;
       this.port = req.port;
     } else {
-      const { host, port } = splitHostPort(raw);
+      const { host, port } = routerHostPort(raw);
       this.host = host;
       this.port = port ?? req.port;
     }
