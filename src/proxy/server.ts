@@ -7,6 +7,10 @@ import { type DrainState, drainServer } from './drain.js';
 import { createProxyHandler, type ProxyContext } from './handler.js';
 import { runWithPlugins } from './plugin-flow.js';
 import { isWebSocketHandshake, REPARSED, reparseAsPlain, responseOnSocket } from './upgrade.js';
+import { newRequestId } from './request-id.js';
+import { endWithError } from '../http/raw-response.js';
+import { statusMessage } from '../http/status-messages.js';
+import { splitHostPort, withoutBrackets } from '../util/host-port.js';
 
 /** nginx stub_status-style counters, as Kong's GET /status reports them. */
 export interface ServerStats {
@@ -58,12 +62,26 @@ function afterPending(socket: Duplex, start: () => void): void {
   socket.once('close', onClose);
 }
 
-/** Parses Kong-style listen addresses: `0.0.0.0:8000`, `127.0.0.1:0`, `[::1]:8000`, `8000`. */
+/** Parses Kong-style listen addresses: `0.0.0.0:8000`, `127.0.0.1:0`, `[::1]:8000`, `:8000`, `8000`. */
 export function parseListen(spec: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(spec.trim());
-  if (m) return { host: m[1] ?? (m[2] || '0.0.0.0'), port: Number(m[3]) };
-  if (/^\d+$/.test(spec.trim())) return { host: '0.0.0.0', port: Number(spec) };
-  throw new Error(`invalid listen address '${spec}': expected host:port, e.g. 0.0.0.0:8000`);
+  const text = spec.trim();
+  const { host, port, rest } = splitHostPort(/^\d+$/.test(text) ? `:${text}` : text);
+  const address = withoutBrackets(host);
+  if (port === null || (host.startsWith('[') && address === '')) {
+    throw new Error(`invalid listen address '${spec}': expected host:port, e.g. 0.0.0.0:8000${rest === '' ? '' : ` (bad port '${rest.slice(1)}')`}`);
+  }
+  return { host: address || '0.0.0.0', port };
+}
+
+/**
+ * What Kong answers for a request nginx could not read (kong/error_handlers.lua): a header block too large is
+ * nginx's 494, which Kong turns back into 400 with its own message; a head not received in time is 408;
+ * anything else unreadable (request line, header syntax, framing) is 400.
+ */
+export function clientErrorAnswer(code: string | undefined): [status: number, message: string] {
+  if (code === 'HPE_HEADER_OVERFLOW') return [400, statusMessage(494)];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, statusMessage(408)];
+  return [400, statusMessage(400)];
 }
 
 /**
@@ -134,15 +152,12 @@ export async function listenProxy(
       socket.once('close', () => tlsSockets.delete(socket));
     });
   }
-  // A malformed request line or header gets a 400 from Node's parser; never let it reach an unhandled error.
+  // A request node:http's parser refuses never reaches the lifecycle: it is answered here, on the raw socket,
+  // after any response still being written on that connection (pipelining: answers leave in request order).
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 494 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const msg = status === 494 ? 'Request header or cookie too large' : status === 408 ? 'Request timeout' : 'Bad request';
-    const body = `{\n  "message":"${msg}"\n}`;
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const [status, message] = clientErrorAnswer(err.code);
+    afterPending(socket, () => endWithError(socket, status, message, newRequestId()));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
