@@ -1,8 +1,15 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { BalanceRequest } from '../balancer/balance-request.js';
 import type { Logger } from '../log/logger.js';
-import { escapeUpstreamPath, normalizePath, upstreamPath } from '../router/index.js';
-import type { RouteMatch } from '../router/types.js';
+import {
+  isRoutingAnswer,
+  type Routed as RoutedRequest,
+  routeRequest,
+  type RoutingAnswer as RouterAnswer,
+  upstreamHostHeader,
+  upstreamTarget,
+} from '../router/index.js';
+import { requestHost, validHost } from '../util/host-port.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import type { PeerAddress } from '../balancer/plan.js';
 import type { RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
@@ -12,7 +19,8 @@ import { SERVER_TOKEN, sendKongMessage } from '../http/kong-response.js';
 import { newRequestId } from './request-id.js';
 import { bufferRequestBody } from './request-buffering.js';
 import type { ProxySettings } from './settings.js';
-import { hostWithoutPort, upstreamHeaders } from './upstream-headers.js';
+import { upstreamHeaders } from './upstream-headers.js';
+import { isTrusted } from './settings.js';
 
 /** What the request path needs from the runtime: the current snapshot, pinned for the request's lifetime. */
 export interface SnapshotSource {
@@ -206,116 +214,25 @@ export function badHost(req: IncomingMessage): boolean {
   return !validHost(host);
 }
 
-/** ngx_http_validate_host, as a predicate (the trailing dot nginx strips does not make a host invalid). */
-export function validHost(host: string): boolean {
-  let dot = -2;
-  let end = host.length;
-  let literal = false;
-  let inPort = false;
-  for (let i = 0; i < host.length; i++) {
-    const c = host.charCodeAt(i);
-    if (inPort) {
-      if (c === 0 || c === 47 /* / */ || c === 92 /* \ */) return false;
-      continue;
-    }
-    switch (c) {
-      case 46 /* . */:
-        if (dot === i - 1) return false;
-        dot = i;
-        break;
-      case 58 /* : */:
-        if (!literal) {
-          end = i;
-          inPort = true;
-        }
-        break;
-      case 91 /* [ */:
-        if (i === 0) literal = true;
-        break;
-      case 93 /* ] */:
-        if (literal) {
-          end = i + 1;
-          literal = false;
-          inPort = true;
-        }
-        break;
-      case 0:
-      case 47 /* / */:
-      case 92 /* \ */:
-        return false;
-    }
-  }
-  if (dot === end - 1) end--;
-  return end > 0;
-}
+export type Routed = RoutedRequest<RoutePlan>;
+export type RoutingAnswer = RouterAnswer<RoutePlan>;
 
-function splitUrl(url: string): [path: string, query: string] {
-  const q = url.indexOf('?');
-  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q)];
-}
-
-export interface Routed {
-  readonly match: RouteMatch<RoutePlan>;
-  readonly path: string;
-  readonly rawPath: string;
-  readonly query: string;
-}
-
-/** A response the router decided on: no route, bad path, https required. */
-export interface RoutingAnswer {
-  readonly status: number;
-  readonly message: string;
-  readonly headers?: Record<string, string>;
-  readonly rawPath: string;
-  readonly query: string;
-}
-
-/** Routing shared by plain requests and upgrades: normalise, match, enforce the route's protocols. */
-export function route(
-  snap: CompiledSnapshot,
-  req: IncomingMessage,
-  scheme: 'http' | 'https',
-): Routed | RoutingAnswer {
-  const [rawPath, query] = splitUrl(req.url ?? '/');
-  const path = normalizePath(rawPath);
-  if (path === null || path.charCodeAt(0) !== 47 /* / */) return { status: 400, message: 'Bad request', rawPath, query };
-  const match = snap.proxy.router.match({
+/** Routing shared by plain requests and upgrades, and by the route-explain view (src/router/route-request.ts). */
+export function route(ctx: ProxyContext, snap: CompiledSnapshot, req: IncomingMessage, scheme: 'http' | 'https'): Routed | RoutingAnswer {
+  return routeRequest(snap.proxy.router, {
     method: req.method ?? 'GET',
-    host: req.headers.host ?? '',
-    path,
+    target: req.url ?? '/',
+    host: req.headers.host,
     // headersDistinct costs an object per request, so only when a route looks at headers.
     headers: snap.proxy.routesUseHeaders ? req.headersDistinct : req.headers,
-    sni: scheme === 'https' ? ((req.socket as { servername?: string }).servername ?? null) : null,
     scheme,
+    sni: scheme === 'https' ? ((req.socket as { servername?: string }).servername ?? null) : null,
     port: req.socket.localPort ?? 0,
+    trusted: ctx.settings.trustedIps !== null && isTrusted(ctx.settings, req.socket.remoteAddress),
   });
-  if (match === null) return { status: 404, message: 'no Route matched with those values', rawPath, query };
-  const r = match.route;
-  // Kong (runloop access.before): an https-only route hit over plain http is redirected or refused.
-  if (r.httpsOnly && scheme !== 'https') {
-    if (r.httpsRedirectStatus === 426) {
-      return {
-        status: 426,
-        message: 'Please use HTTPS protocol',
-        headers: { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' },
-        rawPath,
-        query,
-      };
-    }
-    return {
-      status: r.httpsRedirectStatus,
-      message: '',
-      headers: { Location: `https://${hostWithoutPort(req.headers.host)}${req.url ?? '/'}` },
-      rawPath,
-      query,
-    };
-  }
-  return { match, path, rawPath, query };
 }
 
-export function isAnswer(r: Routed | RoutingAnswer): r is RoutingAnswer {
-  return (r as RoutingAnswer).status !== undefined;
-}
+export const isAnswer: (r: Routed | RoutingAnswer) => r is RoutingAnswer = isRoutingAnswer;
 
 export function buildUpstream(
   ctx: ProxyContext,
@@ -329,13 +246,13 @@ export function buildUpstream(
   const { match, path, rawPath, query } = routed;
   const r = match.route;
   const stripped = r.stripPath ? match.matchedPath : null;
-  const target = escapeUpstreamPath(upstreamPath(service.path, match.matchedPath, path, r.stripPath, r.pathHandlingV1)) + query;
-  const hostHeader = r.preserveHost && req.headers.host ? req.headers.host : service.hostHeader;
+  const target = upstreamTarget(service.path, match, path, query);
+  const hostHeader = upstreamHostHeader(r, req.headers.host, service.hostHeader);
   const headers = upstreamHeaders(
     req,
     {
       scheme,
-      host: hostWithoutPort(req.headers.host),
+      host: requestHost(req.headers.host),
       listenPort: req.socket.localPort ?? 0,
       rawPath,
       forwardedPrefix: stripped && stripped !== '/' ? stripped : null,
@@ -419,7 +336,7 @@ export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', 
         replyPlain(res, req, 400, 'Bad request', CLOSE, requestId, startedAt);
         return;
       }
-      const routed = route(snap, req, scheme);
+      const routed = route(ctx, snap, req, scheme);
       const answer = isAnswer(routed);
       // Plugins run when the matched route has any, or (for routing failures) when global plugins exist; ws/wss
       // routes always take that path (handshake checks, frame relay).

@@ -72,14 +72,3 @@ export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, setti
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
-
-/** nginx's $host: the Host header without the port, lowercased; the server name when absent. */
-export function hostWithoutPort(host: string | undefined): string {
-  if (!host) return '';
-  if (host.charCodeAt(0) === 91 /* [ */) {
-    const end = host.indexOf(']');
-    return (end < 0 ? host : host.slice(0, end + 1)).toLowerCase();
-  }
-  const colon = host.indexOf(':');
-  return (colon < 0 ? host : host.slice(0, colon)).toLowerCase();
-}

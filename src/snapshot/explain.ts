@@ -1,6 +1,15 @@
-import { normalizePath, upstreamPath } from '../router/index.js';
-import type { MatchRequest, Router } from '../router/types.js';
-import type { RoutePlan } from '../pdk/proxy-plan.js';
+import {
+  isRoutingAnswer,
+  type MatchRequest,
+  type Routed,
+  routeRequest,
+  type Router,
+  type RoutingAnswer,
+  upstreamHostHeader,
+  upstreamTarget,
+} from '../router/index.js';
+import type { RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
+import { validHost } from '../util/host-port.js';
 import type { ExplainRequest } from './types.js';
 
 interface ExplainingRouter {
@@ -8,50 +17,86 @@ interface ExplainingRouter {
   explain(req: MatchRequest): unknown;
 }
 
+/** What only the caller knows about where the request arrives. */
+export interface ExplainPlace {
+  /**
+   * The port the request arrives on (Kong's server_port: the router uses it when the Host has none). Kong's
+   * default proxy ports (proxy_listen 0.0.0.0:8000, 0.0.0.0:8443 ssl) when not given.
+   */
+  readonly port?: number;
+  /** The client is a trusted proxy (Kong trusted_ips): its X-Forwarded-Proto/-Host count for https-only routes. */
+  readonly trusted?: boolean;
+}
+
+const DEFAULT_PORTS = { http: 8000, https: 8443 } as const;
+
+interface Answer {
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+}
+
 /**
  * The route-explain view: what the linear reference router compared for each route, what the fast index
- * chose (they must agree), and where the request would be sent. Read-only; used by the Admin API.
+ * chose (they must agree), and what the gateway would do — the answer it gives itself, or the upstream request
+ * it sends. Every decision is made by the function the proxy calls (validHost, routeRequest, upstreamTarget,
+ * upstreamHostHeader), so explain and proxy cannot disagree; plugins, which may change either, are not run.
  */
-export function explainRequest(linear: ExplainingRouter, fast: Router<RoutePlan>, req: ExplainRequest): unknown {
-  const q = req.path.indexOf('?');
-  const rawPath = q < 0 ? req.path : req.path.slice(0, q);
-  const query = q < 0 ? '' : req.path.slice(q);
-  const path = normalizePath(rawPath);
-  if (path === null) return { error: `invalid percent-encoding in path '${rawPath}'` };
-  const lowered: Record<string, string> = {};
-  for (const k of Object.keys(req.headers)) lowered[k.toLowerCase()] = req.headers[k] as string;
-  const input: MatchRequest = {
-    method: req.method.toUpperCase(),
-    host: req.host,
-    path,
-    headers: lowered,
-    sni: req.sni,
-    scheme: req.scheme,
-    port: req.scheme === 'https' ? 8443 : 8000,
-  };
-  const chosen = fast.match(input);
-  const reference = linear.match(input);
-  const route = chosen?.route ?? null;
-  const service = route?.service ?? null;
-  let upstream: string | null = null;
-  if (chosen && service) {
-    const p = upstreamPath(service.path, chosen.matchedPath, path, route!.stripPath, route!.pathHandlingV1);
-    upstream = `${service.protocol}://${service.hostHeader}${p}${query}`;
-  }
+export function explainRequest(linear: ExplainingRouter, fast: Router<RoutePlan>, req: ExplainRequest & ExplainPlace): unknown {
+  const headers: Record<string, string> = {};
+  for (const k of Object.keys(req.headers)) headers[k.toLowerCase()] = req.headers[k] as string;
+  const method = req.method.toUpperCase();
+  const port = req.port ?? DEFAULT_PORTS[req.scheme];
+  // An empty host stands for "no Host header".
+  const host = req.host === '' ? undefined : req.host;
+  const routed = routeRequest(fast, { method, target: req.path, host, headers, scheme: req.scheme, sni: req.sni, port, trusted: req.trusted === true });
+  const answer = isRoutingAnswer(routed) ? routed : null;
+  const proxied = isRoutingAnswer(routed) ? null : routed;
+  const { match, path } = routed;
+  const input: MatchRequest | null = path === null ? null : { method, host: req.host, path, headers, sni: req.sni, scheme: req.scheme, port };
+  const reference = input === null ? null : linear.match(input);
+  const service = match?.route.service ?? null;
   return {
-    request: { method: input.method, host: input.host, path, normalized_from: rawPath, scheme: input.scheme },
-    matched: route
+    request: { method, host: req.host, path, normalized_from: routed.rawPath, scheme: req.scheme, port },
+    matched: match
       ? {
-          route: { id: route.id, name: route.name },
+          route: { id: match.route.id, name: match.route.name },
           service: service ? { id: service.id, name: service.name } : null,
-          matched_path: chosen!.matchedPath,
-          uri_captures: chosen!.captures,
+          matched_path: match.matchedPath,
+          uri_captures: match.captures,
         }
       : null,
-    routers_agree: (chosen?.route.id ?? null) === (reference?.route.id ?? null),
-    upstream_url: upstream,
-    response_without_service: route && !service ? 503 : undefined,
-    response_without_route: route ? undefined : 404,
-    candidates: linear.explain(input),
+    routers_agree: (match?.route.id ?? null) === (reference?.route.id ?? null),
+    response: gatewayAnswer(host, answer, service),
+    upstream: proxied && service ? upstreamOf(proxied, service, host) : null,
+    upstream_url:
+      proxied && service ? `${service.protocol}://${service.hostHeader}${upstreamTarget(service.path, proxied.match, proxied.path, proxied.query)}` : null,
+    candidates: input === null ? [] : linear.explain(input),
+  };
+}
+
+/** The response the gateway gives itself, in the proxy's order (handler.ts); null when the request is proxied. */
+function gatewayAnswer(host: string | undefined, answer: RoutingAnswer<RoutePlan> | null, service: ServicePlan | null): Answer | null {
+  // nginx, before Kong: an HTTP/1.1 request without a Host, or with one that is not a host name.
+  if (host === undefined || !validHost(host)) return { status: 400, message: 'Bad request' };
+  if (answer !== null) {
+    const { status, message, headers } = answer;
+    return headers === undefined ? { status, message } : { status, message, headers };
+  }
+  return service === null ? { status: 503, message: 'no Service found with those values' } : null;
+}
+
+function upstreamOf(routed: Routed<RoutePlan>, service: ServicePlan, host: string | undefined) {
+  const route = routed.match.route;
+  return {
+    protocol: service.protocol,
+    host: service.host,
+    port: service.port,
+    target: upstreamTarget(service.path, routed.match, routed.path, routed.query),
+    // A balanced service without preserve_host sends each target's own Host, chosen per try: null then.
+    host_header:
+      service.balancer === null || route.preserveHost
+        ? upstreamHostHeader(route, host, service.hostHeader)
+        : (service.balancer.hostHeader ?? null),
   };
 }
