@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { HTTP_PROTOCOLS, nullable } from '../auth/schema-parts.js';
+import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -10,9 +10,15 @@ export interface AclConfig {
   always_use_authenticated_groups: boolean;
 }
 
-const nonEmpty = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
+// Kong's is_nonempty for a list: given, not null, at least one entry.
+const filled = (field: string) => ({ required: [field], properties: { [field]: { type: 'array', minItems: 1 } } });
+const FIELDS = "'config.allow', 'config.deny'";
 
-/** kong/plugins/acl/schema.lua. */
+/**
+ * kong/plugins/acl/schema.lua. Its two entity checks are JSON Schema here, so the loader reports both, as Kong
+ * does: only_one_of (Kong fills absent fields with null, so it always runs: neither list, or both, fail it) and
+ * at_least_one_of.
+ */
 export const schema: PluginSchemaInfo = {
   name: 'acl',
   version: KONG_VERSION,
@@ -21,20 +27,21 @@ export const schema: PluginSchemaInfo = {
   protocols: HTTP_PROTOCOLS,
   config: Type.Object(
     {
-      allow: nullable(Type.Array(Type.String({ minLength: 1 }))),
-      deny: nullable(Type.Array(Type.String({ minLength: 1 }))),
+      allow: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+      deny: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
       hide_groups_header: Type.Optional(Type.Boolean({ default: false })),
       always_use_authenticated_groups: Type.Optional(Type.Boolean({ default: false })),
     },
-    { additionalProperties: false, default: {} },
+    {
+      additionalProperties: false,
+      default: {},
+      allOf: [
+        {
+          not: { anyOf: [{ allOf: [filled('allow'), filled('deny')] }, { not: { anyOf: [filled('allow'), filled('deny')] } }] },
+          'x-error': { not: `exactly one of these fields must be non-empty: ${FIELDS}` },
+        },
+        { anyOf: [filled('allow'), filled('deny')], 'x-error': { anyOf: `at least one of these fields must be non-empty: ${FIELDS}` } },
+      ],
+    },
   ),
-  check(config) {
-    const fields = "'config.allow', 'config.deny'";
-    // Kong's only_one_of runs only when both fields are given; at_least_one_of always.
-    if (config.allow != null && config.deny != null && nonEmpty(config.allow) === nonEmpty(config.deny)) {
-      return `exactly one of these fields must be non-empty: ${fields}`;
-    }
-    if (!nonEmpty(config.allow) && !nonEmpty(config.deny)) return `at least one of these fields must be non-empty: ${fields}`;
-    return null;
-  },
 };

@@ -27,7 +27,7 @@ export const schema: PluginSchemaInfo = {
   config: Type.Object(
     {
       hide_credentials: Type.Optional(Type.Boolean({ default: false })),
-      clock_skew: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 300 })),
+      clock_skew: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 300, 'x-error': { exclusiveMinimum: 'value must be greater than 0' } })),
       anonymous: anonymous(),
       validate_request_body: Type.Optional(Type.Boolean({ default: false })),
       enforce_headers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] })),

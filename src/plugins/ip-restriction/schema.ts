@@ -3,27 +3,40 @@ import type { PluginSchemaInfo } from '../types.js';
 import { checkIpList } from './ip-list.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
-const ipList = () => Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()]));
+const ipList = () => Type.Optional(Type.Array(Type.String({ minLength: 1 })));
+// Kong's is_nonempty for a list: given, not null, at least one entry.
+const filled = (field: string) => ({ required: [field], properties: { [field]: { type: 'array', minItems: 1 } } });
 
-/** kong/plugins/ip-restriction/schema.lua. */
+/** kong/plugins/ip-restriction/schema.lua; its entity check (at_least_one_of) is JSON Schema here. */
 export const schema: PluginSchemaInfo = {
   name: 'ip-restriction',
   version: KONG_VERSION,
   priority: 990,
+  // Kong: typedefs.protocols with this default, so any protocol is accepted; these are the ones it defaults to.
   protocols: ['http', 'https', 'tcp', 'tls', 'grpc', 'grpcs'],
   config: Type.Object(
     {
       allow: ipList(),
       deny: ipList(),
-      status: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-      message: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      status: Type.Optional(Type.Number()),
+      message: Type.Optional(Type.String({ minLength: 1 })),
     },
-    { additionalProperties: false, default: {} },
+    {
+      additionalProperties: false,
+      default: {},
+      anyOf: [filled('allow'), filled('deny')],
+      'x-error': { anyOf: "at least one of these fields must be non-empty: 'config.allow', 'config.deny'" },
+    },
   ),
   check(config) {
-    if (config.allow == null && config.deny == null) {
-      return "at least one of these fields must be non-empty: 'config.allow', 'config.deny'";
+    // Kong's typedefs.ip_or_cidr, reported at the entry.
+    for (const field of ['allow', 'deny'] as const) {
+      const list = Array.isArray(config[field]) ? (config[field] as unknown[]) : [];
+      for (let i = 0; i < list.length; i++) {
+        const err = checkIpList([list[i]]);
+        if (err !== null) return `${field}[${i}]: ${err}`;
+      }
     }
-    return checkIpList(config.allow) ?? checkIpList(config.deny);
+    return null;
   },
 };

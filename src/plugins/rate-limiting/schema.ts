@@ -1,71 +1,102 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { enumOf, headerName, path } from '../../schema/typedefs.js';
+import { isIP } from 'node:net';
+import { enumOf, headerName, host, port } from '../../schema/typedefs.js';
+import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { PERIODS } from './windows.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
-const nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
-const limit = () => nullable(Type.Number({ exclusiveMinimum: 0 }));
+const optional = <T extends TSchema>(t: T) => Type.Optional(t);
+const greaterThanZero = (opts: Record<string, unknown> = {}) =>
+  Type.Number({ exclusiveMinimum: 0, 'x-error': { exclusiveMinimum: 'value must be greater than 0' }, ...opts });
+
+/** typedefs.host: a host name or IP address; Kong says so first when a port was written with it. */
+const redisHost = () =>
+  Type.Unsafe<string>({
+    type: 'string',
+    minLength: 1,
+    if: { type: 'string', pattern: '^(\\[[^\\]]*\\]|[^:\\[\\]]*):\\d*$' },
+    then: { not: {}, 'x-error': { not: 'must not have a port' } },
+    else: host(),
+  });
+/** typedefs.timeout. */
+const redisTimeout = (opts: Record<string, unknown> = {}) => Type.Integer({ minimum: 0, maximum: 2147483646, ...opts });
 
 /** kong/tools/redis/schema.lua: the connection record shared by Kong's Redis-backed plugins. */
 const redisRecord = Type.Object(
   {
-    host: nullable(Type.String({ minLength: 1 })),
-    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, default: 6379 })),
-    timeout: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483646, default: 2000 })),
-    username: nullable(Type.String()),
-    password: nullable(Type.String()),
-    database: Type.Optional(Type.Integer({ default: 0 })),
-    ssl: Type.Optional(Type.Boolean({ default: false })),
-    ssl_verify: Type.Optional(Type.Boolean({ default: false })),
-    server_name: nullable(Type.String({ minLength: 1 })),
+    host: optional(redisHost()),
+    port: optional(port(6379)),
+    timeout: optional(redisTimeout({ default: 2000 })),
+    username: optional(Type.String({ minLength: 1 })),
+    password: optional(Type.String()),
+    database: optional(Type.Integer({ default: 0 })),
+    ssl: optional(Type.Boolean({ default: false })),
+    ssl_verify: optional(Type.Boolean({ default: false })),
+    // typedefs.sni; "must not be an IP" is checked below.
+    server_name: optional(redisHost()),
   },
   { additionalProperties: false, default: {} },
 );
+
+/**
+ * Kong's deprecated shorthands for config.redis.* (removed in 4.0), with the type of the field each stands for
+ * (Kong translates them before validating, so their values meet the target's rules). The handler folds them in.
+ */
+const SHORTHANDS = {
+  redis_host: redisHost(),
+  redis_port: port(),
+  redis_password: Type.String(),
+  redis_username: Type.String({ minLength: 1 }),
+  redis_ssl: Type.Boolean(),
+  redis_ssl_verify: Type.Boolean(),
+  redis_server_name: redisHost(),
+  redis_timeout: redisTimeout(),
+  redis_database: Type.Integer(),
+} as const;
 
 /** kong/plugins/rate-limiting/schema.lua (DB-less: policies local and redis). */
 export const schema: PluginSchemaInfo = {
   name: 'rate-limiting',
   version: KONG_VERSION,
   priority: 910,
-  protocols: ['http', 'https'],
+  protocols: HTTP_PROTOCOLS,
   config: Type.Object(
     {
-      second: limit(),
-      minute: limit(),
-      hour: limit(),
-      day: limit(),
-      month: limit(),
-      year: limit(),
-      limit_by: Type.Optional(enumOf(['consumer', 'credential', 'ip', 'service', 'header', 'path'], { default: 'consumer' })),
-      header_name: nullable(headerName()),
-      path: nullable(path()),
-      policy: Type.Optional(enumOf(['local', 'redis'], { default: 'local' })),
-      fault_tolerant: Type.Optional(Type.Boolean({ default: true })),
-      redis: Type.Optional(redisRecord),
-      hide_client_headers: Type.Optional(Type.Boolean({ default: false })),
-      error_code: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 429 })),
-      error_message: Type.Optional(Type.String({ default: 'API rate limit exceeded' })),
-      sync_rate: Type.Optional(Type.Number({ default: -1 })),
-      // Kong's deprecated shorthands for config.redis.* (removed in 4.0); the handler folds them in.
-      redis_host: nullable(Type.String()),
-      redis_port: nullable(Type.Integer()),
-      redis_password: nullable(Type.String()),
-      redis_username: nullable(Type.String()),
-      redis_ssl: nullable(Type.Boolean()),
-      redis_ssl_verify: nullable(Type.Boolean()),
-      redis_server_name: nullable(Type.String()),
-      redis_timeout: nullable(Type.Integer()),
-      redis_database: nullable(Type.Integer()),
+      second: optional(greaterThanZero()),
+      minute: optional(greaterThanZero()),
+      hour: optional(greaterThanZero()),
+      day: optional(greaterThanZero()),
+      month: optional(greaterThanZero()),
+      year: optional(greaterThanZero()),
+      limit_by: optional(enumOf(['consumer', 'credential', 'ip', 'service', 'header', 'path'], { default: 'consumer' })),
+      header_name: optional(headerName()),
+      // typedefs.path: its rules are checked below, in Kong's order, so the first one broken is the one named.
+      path: optional(Type.String({ minLength: 1 })),
+      policy: optional(enumOf(['local', 'redis'], { default: 'local' })),
+      fault_tolerant: optional(Type.Boolean({ default: true })),
+      redis: optional(redisRecord),
+      hide_client_headers: optional(Type.Boolean({ default: false })),
+      error_code: optional(greaterThanZero({ default: 429 })),
+      error_message: optional(Type.String({ minLength: 1, default: 'API rate limit exceeded' })),
+      sync_rate: optional(Type.Number({ default: -1 })),
+      ...Object.fromEntries(Object.entries(SHORTHANDS).map(([k, t]) => [k, optional(t)])),
     },
     { additionalProperties: false, default: {} },
   ),
   check: checkRateLimiting,
 };
 
-/** Kong's entity checks and custom validator for rate-limiting, with Kong's messages. */
+/** Kong's field rules, custom validator and entity checks for rate-limiting, with Kong's messages. */
 export function checkRateLimiting(config: Readonly<Record<string, unknown>>): string | null {
   const num = (k: string) => (typeof config[k] === 'number' ? (config[k] as number) : null);
+  const redis = (config.redis ?? {}) as Record<string, unknown>;
+  const fieldError =
+    pathError(config.path) ??
+    (isIP(String(redis.server_name ?? '')) !== 0 ? 'redis.server_name: must not be an IP' : null) ??
+    (isIP(String(config.redis_server_name ?? '')) !== 0 ? 'redis_server_name: must not be an IP' : null) ??
+    shorthandMismatch(config, redis);
+  if (fieldError !== null) return fieldError;
   if (PERIODS.every((p) => num(p) === null)) {
     return `at least one of these fields must be non-empty: ${PERIODS.map((p) => `'config.${p}'`).join(', ')}`;
   }
@@ -82,7 +113,6 @@ export function checkRateLimiting(config: Readonly<Record<string, unknown>>): st
   const syncRate = num('sync_rate') ?? -1;
   if (config.policy !== 'redis' && syncRate !== -1) return 'sync_rate can only be used with the redis policy';
   if (config.policy === 'redis' && syncRate !== -1 && syncRate < 0.02) return 'sync_rate must be greater than 0.02, or -1 to disable';
-  const redis = (config.redis ?? {}) as Record<string, unknown>;
   if (config.policy === 'redis' && redis.host == null && config.redis_host == null) {
     return "failed conditional validation given value of field 'config.policy': 'config.redis.host' is required";
   }
@@ -91,6 +121,35 @@ export function checkRateLimiting(config: Readonly<Record<string, unknown>>): st
   }
   if (config.limit_by === 'path' && config.path == null) {
     return "failed conditional validation given value of field 'config.limit_by': 'config.path' is required";
+  }
+  return null;
+}
+
+/** typedefs.path, in Kong's order: starts_with, match_none `//`, then validate_path (RFC 3986, percent-encoding). */
+function pathError(path: unknown): string | null {
+  if (typeof path !== 'string') return null;
+  if (!path.startsWith('/')) return 'path: should start with: /';
+  if (path.includes('//')) return 'path: must not have empty segments';
+  if (!/^\/[A-Za-z0-9.\-_~/%:@!$&'()*+,;=]*$/.test(path)) {
+    return `path: invalid path: '${path}' (characters outside of the reserved list of RFC 3986 found)`;
+  }
+  const raw = path.replace(/%[0-9A-Fa-f]{2}/g, '___');
+  const bad = raw.indexOf('%');
+  return bad < 0 ? null : `path: invalid url-encoded value: '${raw.slice(bad, bad + 3)}'`;
+}
+
+/**
+ * Kong refuses a shorthand beside its config.redis field when the two differ. A redis field equal to its default
+ * may be the default itself (sluice has filled defaults by now), so only a differing non-default value counts.
+ */
+function shorthandMismatch(config: Readonly<Record<string, unknown>>, redis: Readonly<Record<string, unknown>>): string | null {
+  const props = redisRecord.properties as Record<string, { default?: unknown }>;
+  for (const short of Object.keys(SHORTHANDS)) {
+    const field = short.slice('redis_'.length);
+    const old = config[short];
+    const now = redis[field];
+    if (old == null || now == null || now === old || now === props[field]?.default) continue;
+    return `${short}: both deprecated and new field are used but their values mismatch: ${short} = ${String(old)} vs redis.${field} = ${String(now)}`;
   }
   return null;
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
+import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -8,7 +9,7 @@ export const schema: PluginSchemaInfo = {
   name: 'request-size-limiting',
   version: KONG_VERSION,
   priority: 951,
-  protocols: ['http', 'https'],
+  protocols: HTTP_PROTOCOLS,
   config: Type.Object(
     {
       allowed_payload_size: Type.Optional(Type.Integer({ default: 128 })),

@@ -1,11 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
 import { compileTemplate } from '../transform/request-template.js';
-import { colonList, listAt, nullable, record, stringList } from '../transform/schema-parts.js';
+import { colonList, listAt, record } from '../transform/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
-const valueRecord = () => record({ body: colonList(), headers: colonList(), querystring: colonList() });
+// Kong's strings_array / colon_strings_array: entries are non-empty strings; a body or querystring entry's
+// missing value is check_for_value's error (below), so it carries no colon pattern.
+const entries = () => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] }));
+const valueRecord = () => record({ body: entries(), headers: colonList(), querystring: entries() });
+const PARTS = ['remove', 'rename', 'replace', 'add', 'append'] as const;
 
 /** kong/plugins/request-transformer/schema.lua. */
 export const schema: PluginSchemaInfo = {
@@ -14,48 +18,51 @@ export const schema: PluginSchemaInfo = {
   priority: 801,
   config: Type.Object(
     {
-      http_method: nullable(Type.String({ pattern: '^[A-Z]+$' })),
-      remove: record({ body: stringList(), headers: stringList(), querystring: stringList() }),
+      http_method: Type.Optional(Type.String({ pattern: '^[A-Z]+$' })),
+      remove: record({ body: entries(), headers: entries(), querystring: entries() }),
       rename: valueRecord(),
-      replace: record({ body: colonList(), headers: colonList(), querystring: colonList(), uri: nullable(Type.String()) }),
+      replace: record({ body: entries(), headers: colonList(), querystring: entries(), uri: Type.Optional(Type.String({ minLength: 1 })) }),
       add: valueRecord(),
       append: valueRecord(),
     },
     { additionalProperties: false, default: {} },
   ),
   check(config) {
-    // Kong: header names must be tokens (both sides for rename); every body/querystring entry needs a value
-    // and every value must be a template sluice can render.
-    const headerErr =
-      checkHeaderNames(listAt(config, 'remove', 'headers'), false) ??
-      checkHeaderNames(listAt(config, 'rename', 'headers'), true) ??
-      ['replace', 'add', 'append'].map((p) => checkHeaderNames(listAt(config, p, 'headers'), false)).find((e) => e !== null) ??
-      null;
-    if (headerErr) return headerErr;
-    for (const part of ['rename', 'replace', 'add', 'append']) {
-      for (const field of ['body', 'querystring', 'headers']) {
-        for (const entry of listAt(config, part, field)) {
-          const { name, value } = splitColonPair(entry);
-          if (value === null) {
-            if (field === 'headers') continue;
-            return `key '${name}' has no value`;
-          }
-          try {
-            compileTemplate(value);
-          } catch (err) {
-            return (err as Error).message;
-          }
+    for (const part of PARTS) {
+      for (const field of ['headers', 'body', 'querystring'] as const) {
+        const list = listAt(config, part, field);
+        for (let i = 0; i < list.length; i++) {
+          const err = entryError(part, field, list[i]!);
+          if (err !== null) return `${part}.${field}[${i}]: ${err}`;
         }
       }
     }
     const uri = (config.replace as { uri?: unknown } | undefined)?.uri;
-    if (typeof uri === 'string') {
-      try {
-        compileTemplate(uri);
-      } catch (err) {
-        return (err as Error).message;
-      }
-    }
-    return null;
+    return typeof uri === 'string' ? templateError(uri, 'replace.uri') : null;
   },
 };
+
+/**
+ * Kong's element validators: header names must be tokens (both sides for rename; only the name elsewhere), a
+ * body or querystring entry outside `remove` needs a value (check_for_value), and every value must be a
+ * template sluice can render (Kong compiles body and querystring values; sluice renders headers the same way).
+ */
+function entryError(part: (typeof PARTS)[number], field: 'headers' | 'body' | 'querystring', entry: string): string | null {
+  if (field === 'headers') {
+    const bad = checkHeaderNames([entry], part === 'rename');
+    if (bad !== null) return bad;
+  }
+  if (part === 'remove') return null;
+  const { name, value } = splitColonPair(entry);
+  if (value === null) return field === 'headers' ? null : `key '${name}' has no value`;
+  return templateError(value, null);
+}
+
+function templateError(value: string, field: string | null): string | null {
+  try {
+    compileTemplate(value);
+    return null;
+  } catch (err) {
+    return field === null ? (err as Error).message : `${field}: ${(err as Error).message}`;
+  }
+}

@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
+import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import { checkHeaderNames } from '../transform/colon-pair.js';
-import { colonList, jsonTypeList, listAt, record, stringList } from '../transform/schema-parts.js';
+import { colonList, jsonTypeList, listAt, record } from '../transform/schema-parts.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
+// Kong's string_array: non-empty strings, nothing else checked (remove's header names included).
+const names = () => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] }));
 const valueRecord = () => record({ json: colonList(), json_types: jsonTypeList(), headers: colonList() });
 
 /** kong/plugins/response-transformer/schema.lua. */
@@ -11,9 +14,10 @@ export const schema: PluginSchemaInfo = {
   name: 'response-transformer',
   version: KONG_VERSION,
   priority: 800,
+  protocols: HTTP_PROTOCOLS,
   config: Type.Object(
     {
-      remove: record({ json: stringList(), headers: stringList() }),
+      remove: record({ json: names(), headers: names() }),
       rename: record({ json: colonList(), headers: colonList() }),
       replace: valueRecord(),
       add: valueRecord(),
@@ -22,7 +26,12 @@ export const schema: PluginSchemaInfo = {
     { additionalProperties: false, default: {} },
   ),
   check(config) {
-    // Kong validates both sides of a header rename as header names; the other lists only need the colon.
-    return checkHeaderNames(listAt(config, 'rename', 'headers'), true);
+    // Kong validates both sides of a header rename as header names (validate_colon_headers).
+    const list = listAt(config, 'rename', 'headers');
+    for (let i = 0; i < list.length; i++) {
+      const err = checkHeaderNames([list[i]!], true);
+      if (err !== null) return `rename.headers[${i}]: ${err}`;
+    }
+    return null;
   },
 };
