@@ -11,7 +11,7 @@ const layers = [
   ['pdk'], // the context plugins receive; the plan types it exposes
   ['tls', 'balancer'], // certificates and SNI; balancing, health checks, DNS
   ['router', 'http'], // route matching; wire-level HTTP: Kong's generated responses, the engine contract, WebSocket frames
-  ['redis'], // Redis pool (ioredis and the logger type only)
+  ['redis', 'shared-dict'], // per-gateway stores plugins are lent: the Redis pool (ioredis and the logger type only); Kong's shared dictionaries
   ['log'], // logger, redaction, what is secret (by entity name)
   ['schema'], // entity definitions
   ['util'], // small pure parsers and helpers: vault references, targets, deep-freeze
@@ -46,10 +46,10 @@ forbidden.push(
     name: 'plugins-see-only-pdk',
     comment:
       'A plugin touches a request only through the PDK (Kong: kong.* is the one door); it may also use schema ' +
-      '(its config schema), redis (the shared pool it is handed), log and util.',
+      '(its config schema), redis and shared-dict (the gateway stores it is handed), log and util.',
     severity: 'error',
     from: { path: folder(['plugins']) },
-    to: { path: '^src/', pathNot: folder(['plugins', 'pdk', 'schema', 'redis', 'log', 'util']) },
+    to: { path: '^src/', pathNot: folder(['plugins', 'pdk', 'schema', 'redis', 'shared-dict', 'log', 'util']) },
   },
   {
     name: 'redis-sees-only-log',
