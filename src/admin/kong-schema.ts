@@ -58,14 +58,25 @@ export function pluginKongSchema(p: PluginSchemaInfo): KongSchema {
   if (p.noConsumer) fields.push({ consumer: { type: 'foreign', reference: 'consumers', eq: null } });
   const protocols = [...(p.protocols ?? HTTP_PROTOCOLS)];
   fields.push({ protocols: { type: 'set', required: true, default: protocols, elements: { type: 'string', one_of: [...protocols] } } });
-  fields.push({ config: kongField(plain(p.config) as Json, true) });
-  return { fields, entity_checks: [] };
+  const { entity_checks: configChecks, ...config } = kongField(plain(p.config) as Json, true);
+  fields.push({ config });
+  return { fields, entity_checks: prefixed((configChecks as KongField[] | undefined) ?? [], 'config.') };
 }
 
-/** `/plugins/schema/{name}` (deprecated in Kong): the config record alone, as its own schema. */
+/** Kong states a plugin's checks across config fields at the top of its schema, naming them `config.<field>`. */
+function prefixed(checks: readonly KongField[], prefix: string): KongField[] {
+  return checks.map((c) =>
+    Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Array.isArray(v) ? v.map((f) => `${prefix}${String(f)}`) : v])),
+  );
+}
+
+/**
+ * `/plugins/schema/{name}` (deprecated in Kong): the config record alone, as its own schema; its checks are the
+ * plugin's (above), so the record has none of its own.
+ */
 export function pluginConfigKongSchema(p: PluginSchemaInfo): KongSchema {
-  const config = kongField(plain(p.config) as Json, true);
-  return { fields: (config.fields as Record<string, KongField>[]) ?? [], entity_checks: (config.entity_checks as unknown[]) ?? [] };
+  const config = pluginKongSchema(p).fields.at(-1)!['config']!;
+  return { fields: (config.fields as Record<string, KongField>[] | undefined) ?? [], entity_checks: [] };
 }
 
 /** Kong `required`: the value cannot be null once defaults are filled (sluice fills every default it has). */
@@ -90,7 +101,8 @@ function describe(s: Json): KongField {
 
 /** The type and its constraints, without required/default/description. */
 function shape(s: Json): KongField {
-  if (Array.isArray(s.anyOf)) return unionShape(s.anyOf as Json[]);
+  // An object's anyOf/allOf constrain its fields (objectShape); anywhere else anyOf is a union of types.
+  if (Array.isArray(s.anyOf) && s.type !== 'object') return unionShape(s.anyOf as Json[]);
   if (Array.isArray(s.enum)) return { type: scalarType(s.type, s.enum[0]), one_of: [...(s.enum as unknown[])] };
   if (s.const !== undefined) return { type: scalarType(s.type, s.const), eq: s.const };
   switch (s.type) {
@@ -153,14 +165,31 @@ function objectShape(s: Json): KongField {
   if (props) {
     const required = new Set((s.required as string[] | undefined) ?? []);
     const fields = Object.entries(props).map(([name, p]) => ({ [name]: kongField(p, isRequired(name, p, required)) }));
-    // JSON Schema's minProperties: 1 over a record is Kong's `at_least_one_of` its fields (typedefs.sources).
-    const checks = typeof s.minProperties === 'number' && s.minProperties >= 1 ? [{ at_least_one_of: Object.keys(props) }] : [];
+    const checks = recordChecks(s, Object.keys(props));
     return { type: 'record', fields, ...(checks.length > 0 ? { entity_checks: checks } : {}) };
   }
   const pattern = s.patternProperties as Record<string, Json> | undefined;
   const values = pattern ? Object.values(pattern)[0] : typeof s.additionalProperties === 'object' ? (s.additionalProperties as Json) : {};
   const keys = s.propertyNames && typeof s.propertyNames === 'object' ? shape(s.propertyNames as Json) : { type: 'string' };
   return { type: 'map', keys, values: kongField(values ?? {}, false) };
+}
+
+/**
+ * Kong's `at_least_one_of` from the JSON Schema that says it: minProperties: 1 over a record (typedefs.sources),
+ * or an anyOf whose branches each require one field (ip-restriction's allow/deny), also inside an allOf.
+ */
+function recordChecks(s: Json, names: readonly string[]): KongField[] {
+  const checks: KongField[] = [];
+  if (typeof s.minProperties === 'number' && s.minProperties >= 1) checks.push({ at_least_one_of: [...names] });
+  const visit = (node: Json) => {
+    if (Array.isArray(node.anyOf)) {
+      const one = (node.anyOf as Json[]).map((b) => (Array.isArray(b.required) && b.required.length === 1 ? (b.required[0] as string) : null));
+      if (one.length > 0 && one.every((f) => f !== null)) checks.push({ at_least_one_of: one });
+    }
+    if (Array.isArray(node.allOf)) for (const part of node.allOf as Json[]) visit(part);
+  };
+  visit(s);
+  return checks;
 }
 
 function length(min: unknown, max: unknown): KongField {
