@@ -30,9 +30,7 @@ const FUNCTION_SOURCE = /^(?:async\s+)?(?:function\b|\([^()]*\)\s*=>|[A-Za-z_$][
  */
 export function compileServerless(source: string, label: string, opts: ServerlessOptions): CompiledFunction {
   const trimmed = source.trim();
-  const isFunction = FUNCTION_SOURCE.test(trimmed);
-  const usesAwait = /\bawait\b/.test(trimmed);
-  const wrapped = isFunction ? `(${trimmed}\n)` : `(${usesAwait ? 'async ' : ''}function (kong) {\n${trimmed}\n})`;
+  const { wrapped, isFunction } = wrap(trimmed);
   const sandbox: Record<string, unknown> = { __f: null, __k: null, ...opts.globals };
   const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false }, name: label });
   let fn: unknown;
@@ -66,6 +64,24 @@ export function compileServerless(source: string, label: string, opts: Serverles
       sandbox.__k = null;
     }
   };
+}
+
+/** A function expression as it is; a body inside `function (kong) { … }` (async when it awaits). */
+function wrap(trimmed: string): { wrapped: string; isFunction: boolean } {
+  const isFunction = FUNCTION_SOURCE.test(trimmed);
+  const usesAwait = /\bawait\b/.test(trimmed);
+  return { wrapped: isFunction ? `(${trimmed}\n)` : `(${usesAwait ? 'async ' : ''}function (kong) {\n${trimmed}\n})`, isFunction };
+}
+
+/** The syntax error the source would have as a JavaScript function, or null (parsed only, nothing runs). */
+export function jsSyntaxError(source: string, label: string): ServerlessSyntaxError | null {
+  const { wrapped, isFunction } = wrap(source.trim());
+  try {
+    new vm.Script(wrapped, { filename: label, lineOffset: isFunction ? 0 : -1 });
+    return null;
+  } catch (err) {
+    return toSyntaxError(err, label);
+  }
 }
 
 function toSyntaxError(err: unknown, label: string): ServerlessSyntaxError {

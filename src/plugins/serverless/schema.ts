@@ -1,6 +1,7 @@
 import { type TObject, Type } from '@sinclair/typebox';
 import { PHASE_NAMES, PHASES } from '../../pdk/phases.js';
-import { compileServerless, ServerlessSyntaxError } from './compile.js';
+import { ServerlessSyntaxError } from './compile.js';
+import { detectLanguage } from './language.js';
 
 /** Every phase of the table is a config field (Kong's pre-/post-function schema, plus Enterprise's ws_* ones). */
 export const SERVERLESS_PHASES = PHASE_NAMES;
@@ -34,18 +35,34 @@ export function checkServerless(config: Readonly<Record<string, unknown>>): stri
       return `phase ${p.name} is not supported yet: sluice does not run plugins in it, so these functions would never run`;
     }
   }
+  const first = serverlessSourceErrors(config)[0];
+  return first === undefined ? null : `${first.phase}[${first.index}]${first.line === null ? '' : ` (line ${first.line})`}: ${first.message}`;
+}
+
+/** A function source that does not compile: where it is (phase, index in the list, line in the source) and why. */
+export interface ServerlessSourceError {
+  readonly phase: string;
+  readonly index: number;
+  readonly line: number | null;
+  readonly message: string;
+}
+
+/**
+ * Every source that is valid in neither Lua nor JavaScript (parsed, never run; Kong's schema loadstring()s each
+ * source the same way). For src/config to place each error at its list item.
+ */
+export function serverlessSourceErrors(config: Readonly<Record<string, unknown>>): ServerlessSourceError[] {
+  const out: ServerlessSourceError[] = [];
   for (const phase of SERVERLESS_PHASES) {
-    const sources = (config[phase] as string[] | undefined) ?? [];
+    const sources = (config[phase] as unknown[] | undefined) ?? [];
     for (let i = 0; i < sources.length; i++) {
-      try {
-        compileServerless(sources[i]!, `${phase}[${i}]`, { timeoutMs: 1000 });
-      } catch (err) {
-        const line = err instanceof ServerlessSyntaxError && err.line !== null ? ` (line ${err.line})` : '';
-        return `${phase}[${i}]${line}: ${(err as Error).message}`;
-      }
+      const src = sources[i];
+      if (typeof src !== 'string') continue;
+      const lang = detectLanguage(src, `${phase}[${i}]`);
+      if (lang instanceof ServerlessSyntaxError) out.push({ phase, index: i, line: lang.line, message: lang.message });
     }
   }
-  return null;
+  return out;
 }
 
 /**
