@@ -1,8 +1,10 @@
 /**
- * Entity checks Kong makes beyond field types (kong/db/schema/entities/*.lua entity_checks and custom
- * validators), run on normalized rows. Each problem names the field it is about.
+ * Check stage: the rules Kong applies beyond field types (kong/db/schema/entities/*.lua entity_checks and custom
+ * validators, plugin config schemas and their entity checks), on normalized rows with resolved references, keyed
+ * by entity type. Pure: reads rows, the load's clock and environment from the context, and reports problems,
+ * each naming the field it is about. May not change a row (normalize.ts and derive.ts do that).
  */
-import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { pluginCatalog } from '../plugins/catalog.js';
 import {
@@ -12,22 +14,24 @@ import {
   routeServiceProtocolProblem,
   serviceProtocolProblems,
 } from '../schema/entities/protocol-rules.js';
+import { IGNORED_COLLECTIONS } from '../schema/registry.js';
 import { isWebSocketProtocol } from '../schema/typedefs.js';
 import { checkRouteHost, checkRoutePath } from '../router/index.js';
 import { compiled } from './ajv.js';
 import { didYouMean } from './errors.js';
 import type { FlatRow, FlatRows } from './flatten.js';
-import { applyDefaults, type FieldProblem } from './normalize.js';
-import { pointerToPath, schemaProblems } from './schema-errors.js';
+import type { FieldProblem } from './normalize.js';
+import type { Segment } from './parse.js';
+import { schemaProblems } from './schema-errors.js';
 import { parseTarget } from '../util/target.js';
 import { findVaultRefs, resolveVaultRef } from '../util/vault.js';
 
 export interface CheckContext {
   readonly problems: FieldProblem[];
-  /** md5 of the file: seeds secrets Kong would generate randomly, so a file always loads the same. */
-  readonly hash: string;
-  readonly transform: boolean;
+  /** Environment for `{vault://env/…}` references (LoadOptions.env). */
   readonly env: NodeJS.ProcessEnv;
+  /** The load's clock, ms (LoadOptions.now): certificate expiry is judged against it. */
+  readonly now: number;
 }
 
 type Check = (row: FlatRow, ctx: CheckContext) => void;
@@ -104,16 +108,18 @@ const checkPlugin: Check = (row, ctx) => {
     );
     return;
   }
-  const config = (v.config ?? {}) as Record<string, unknown>;
-  applyDefaults(info.config, config);
+  // Defaults are already in (normalize.ts): Kong validates a plugin config record after filling them.
+  const config = v.config as Record<string, unknown>;
   const validate = compiled(`plugin:${name}`, () => info.config);
   if (!validate(config)) {
     for (const p of schemaProblems(validate.errors ?? [])) report(ctx, row, ['config', ...p.path], p.message, p.hint, p.key);
   } else {
     const err = info.check?.(config);
-    if (err) report(ctx, row, 'config', err);
+    if (err) {
+      const at = checkMessageField(config, err);
+      report(ctx, row, ['config', ...at.path], at.message);
+    }
   }
-  v.config = config;
   if (info.noConsumer && v.consumer !== null) report(ctx, row, 'consumer', 'value must be null', `plugin '${name}' cannot be scoped to a consumer`);
   // Kong Enterprise: a plugin that cannot be scoped to a consumer cannot be scoped to a consumer group either.
   if (info.noConsumer && v.consumer_group != null) {
@@ -209,9 +215,8 @@ const checkCaCertificate: Check = (row, ctx) => {
   if (blocks > 1) return report(ctx, row, 'cert', 'please submit only one certificate at a time');
   try {
     const c = new X509Certificate(text);
-    if (Date.parse(c.validTo) < Date.now()) report(ctx, row, 'cert', 'certificate expired, "Not After" time is in the past');
+    if (Date.parse(c.validTo) < ctx.now) report(ctx, row, 'cert', 'certificate expired, "Not After" time is in the past');
     if (!c.ca) report(ctx, row, 'cert', 'certificate does not appear to be a CA because it is missing the "CA" basic constraint');
-    row.value.cert_digest ??= createHash('sha256').update(c.raw).digest('hex');
   } catch (err) {
     report(ctx, row, 'cert', `invalid certificate: ${(err as Error).message}`);
   }
@@ -254,19 +259,8 @@ const checkKey: Check = (row, ctx) => {
   }
 };
 
-/** Kong generates these randomly; sluice derives them from the file so reloads keep them. */
-function autoSecret(ctx: CheckContext, row: FlatRow, field: string): string {
-  return createHash('sha256').update(`${ctx.hash}:${row.path.join('.')}:${field}`).digest('hex').slice(0, 32);
-}
-
-const checkKeyauth: Check = (row, ctx) => {
-  row.value.key ??= autoSecret(ctx, row, 'key');
-};
-
 const checkJwt: Check = (row, ctx) => {
   const v = row.value;
-  v.key ??= autoSecret(ctx, row, 'key');
-  v.secret ??= autoSecret(ctx, row, 'secret');
   const alg = v.algorithm as string;
   if (/^(RS|PS|ES)|EdDSA/.test(alg)) {
     if (v.rsa_public_key === null) report(ctx, row, 'rsa_public_key', 'required field missing', `algorithm ${alg} needs a public key`);
@@ -277,18 +271,6 @@ const checkJwt: Check = (row, ctx) => {
         report(ctx, row, 'rsa_public_key', 'invalid key');
       }
     }
-  }
-};
-
-const checkHmac: Check = (row, ctx) => {
-  row.value.secret ??= autoSecret(ctx, row, 'secret');
-};
-
-const checkBasicauth: Check = (row, ctx) => {
-  // Kong stores sha1(password .. consumer_id) unless the file says it is already transformed.
-  if (ctx.transform) {
-    const consumer = (row.value.consumer as { id: string } | null)?.id ?? '';
-    row.value.password = createHash('sha1').update(`${String(row.value.password)}${consumer}`).digest('hex');
   }
 };
 
@@ -310,10 +292,7 @@ export const ENTITY_CHECKS: Readonly<Record<string, Check>> = {
   ca_certificates: checkCaCertificate,
   vaults: checkVault,
   keys: checkKey,
-  keyauth_credentials: checkKeyauth,
   jwt_secrets: checkJwt,
-  hmacauth_credentials: checkHmac,
-  basicauth_credentials: checkBasicauth,
 };
 
 export function runChecks(rows: FlatRows, ctx: CheckContext): void {
@@ -360,4 +339,42 @@ function checkDuplicateTargets(targets: readonly FlatRow[], ctx: CheckContext): 
   }
 }
 
-export { pointerToPath };
+/**
+ * A plugin's check names the config field it is about by starting its message with that field's path
+ * (`access[0]: …`, or `access[0] (line 2): …` for a function source, as the serverless plugins write it). The
+ * problem is then reported at that field, so its path is one dotted path and its file:line:col is the field's
+ * own (Kong reports such errors inside the config record too, at the field). Anything else stays at `config`.
+ */
+const FIELD_PREFIX = /^([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z_][A-Za-z0-9_]*)*)(?: \(line (\d+)\))?: /;
+
+export function checkMessageField(config: Readonly<Record<string, unknown>>, message: string): { path: Segment[]; message: string } {
+  const m = FIELD_PREFIX.exec(message);
+  if (!m) return { path: [], message };
+  const path: Segment[] = [];
+  let at: unknown = config;
+  for (const token of m[1]!.match(/[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g)!) {
+    const seg: Segment = token.startsWith('[') ? Number(token.slice(1, -1)) : token;
+    at = at !== null && typeof at === 'object' ? (at as Record<string | number, unknown>)[seg] : undefined;
+    if (at === undefined) return { path: [], message };
+    path.push(seg);
+  }
+  const rest = message.slice(m[0].length);
+  return { path, message: m[2] === undefined ? rest : `${rest} (line ${m[2]} of the function)` };
+}
+
+/** Kong's `parameters` (primary key `key`): accepted from `kong config db_export` and not served, but one per key. */
+export function checkIgnoredCollections(doc: Readonly<Record<string, unknown>>, problems: FieldProblem[]): void {
+  for (const c of IGNORED_COLLECTIONS) {
+    const list = doc[c.name];
+    if (!Array.isArray(list)) continue;
+    const seen = new Set<string>();
+    list.forEach((rec, i) => {
+      const k = (rec as Record<string, unknown> | null)?.[c.key];
+      if (typeof k !== 'string') return;
+      if (seen.has(k)) {
+        problems.push({ path: [c.name, i, c.key], message: `uniqueness violation: '${c.name}' entity with primary key set to '${k}' already declared` });
+      }
+      seen.add(k);
+    });
+  }
+}

@@ -1,25 +1,30 @@
 /**
- * The config pipeline, one direction, pure up to the frozen result:
- * text → parse (YAML 1.1 / JSON, with positions) → schema validation (generated JSON Schema, ajv)
- * → flatten nesting + ids → normalize → references and uniqueness → entity checks → frozen Entities.
- * Every stage collects all its errors; a stage that fails stops the ones that depend on it.
+ * The config pipeline, one direction, pure up to the frozen result (each stage's header says what it may do):
+ *   parse (parse.ts: YAML 1.1 / JSON, with positions)
+ *   → migrate (migrate.ts: `_format_version` 1.1 / 2.1 route paths → 3.0)
+ *   → validate (validate.ts: the generated JSON Schema; nothing changes)
+ *   → normalize: flatten.ts (nesting → flat, ids) → normalize.ts (shorthands, nulls, defaults, timestamps)
+ *     → references.ts (names → ids) → derive.ts (generated credentials, stored passwords, digests)
+ *   → check (unique.ts, checks.ts: pure, keyed by entity type) → frozen Entities, compiled by src/snapshot.
+ * Every stage collects all its errors; a stage that fails stops the ones that depend on it. The clock and the
+ * environment are read only from LoadOptions.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { documentSchema, FORMAT_VERSIONS } from './document-schema.js';
 import type { Entities } from '../schema/index.js';
 import { deepFreeze } from '../util/deep-freeze.js';
-import { compiled } from './ajv.js';
-import { runChecks } from './checks.js';
+import { checkIgnoredCollections, runChecks } from './checks.js';
+import { deriveValues } from './derive.js';
 import { joinPath } from './errors.js';
 import { flatten, type FlatRows } from './flatten.js';
 import { migrateRoutePaths } from './migrate.js';
 import { type FieldProblem, normalizeRow } from './normalize.js';
 import { type Parsed, parseConfigText } from './parse.js';
-import { checkUniqueness, resolveReferences } from './references.js';
-import { schemaProblems } from './schema-errors.js';
+import { resolveReferences } from './references.js';
 import { secretValues, withRedactions } from './secret-values.js';
 import type { ConfigError, LoadResult } from './types.js';
+import { checkUniqueness } from './unique.js';
+import { formatVersionProblem, validateDocument } from './validate.js';
 
 export interface LoadOptions {
   /** Environment for `{vault://env/…}` references (default process.env). */
@@ -60,40 +65,38 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   const value = doc.value;
   const env = opts.env ?? process.env;
   // Each error also gets the form logs and the Admin API show: the file's secrets, as written, cut out.
-  const fail = (errors: ConfigError[]): LoadResult => ({ ok: false, errors: withRedactions(errors, secretValues(value, env)) });
-  const toErrors = (problems: readonly FieldProblem[]) => problems.map((p) => located(doc, p.path, p.key === true, p.message, p.hint));
+  const fail = (problems: readonly FieldProblem[]): LoadResult => ({
+    ok: false,
+    errors: withRedactions(
+      problems.map((p) => located(doc, p.path, p.key === true, p.message, p.hint)),
+      secretValues(value, env),
+    ),
+  });
 
   const fv = value._format_version;
-  if (fv === undefined) {
-    return fail([located(doc, [], false, "_format_version: required field missing", 'add `_format_version: "3.0"` at the top')]);
-  }
-  if (typeof fv !== 'string') {
-    return fail([located(doc, ['_format_version'], false, 'expected a string', `quote it: _format_version: "${String(fv)}"`)]);
-  }
-  if (!(FORMAT_VERSIONS as readonly string[]).includes(fv)) {
-    return fail([located(doc, ['_format_version'], false, `expected one of: ${FORMAT_VERSIONS.join(', ')}`)]);
-  }
+  const fvProblem = formatVersionProblem(fv);
+  if (fvProblem) return fail([fvProblem]);
   if (fv !== '3.0') migrateRoutePaths(value);
 
-  const validate = compiled('document', () => documentSchema(false));
-  if (!validate(value)) {
-    return fail(schemaProblems(validate.errors ?? []).map((p) => located(doc, p.path, p.key, p.message, p.hint)));
-  }
+  const invalid = validateDocument(value);
+  if (invalid.length > 0) return fail(invalid);
 
   const now = opts.now ?? Date.now();
   const hash = md5(text);
   const transform = value._transform !== false;
-  const rows = flatten(value);
   const problems: FieldProblem[] = [];
+  const rows = flatten(value);
   for (const list of rows.values()) for (const row of list) normalizeRow(row, now, problems);
-  checkUniqueness(rows, problems);
   resolveReferences(rows, problems);
-  if (problems.length > 0) return fail(toErrors(problems));
-  runChecks(rows, { problems, hash, transform, env });
-  if (problems.length > 0) return fail(toErrors(problems));
+  deriveValues(rows, { hash, transform });
+  checkUniqueness(rows, problems);
+  checkIgnoredCollections(value, problems);
+  if (problems.length > 0) return fail(problems);
+  runChecks(rows, { problems, env, now });
+  if (problems.length > 0) return fail(problems);
 
   const entities = toEntities(rows);
-  return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv, transform }) };
+  return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv as string, transform }) };
 }
 
 function located(doc: Parsed, path: readonly (string | number)[], key: boolean, message: string, hint?: string): ConfigError {

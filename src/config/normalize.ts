@@ -1,10 +1,16 @@
 /**
- * Per-record normalization after schema validation: Kong's shorthands (service `url`, upstream hash/algorithm),
- * sets without duplicates, timestamps, and every schema field present (absent = null).
+ * Normalize stage, per record (after flatten.ts, before references.ts): Kong's shorthands (service `url`,
+ * upstream hash/algorithm), nulls read as "unset" (nullable.ts), defaults (entities, nested records, plugin
+ * configs), sets without duplicates, timestamps from the load's clock, and every schema field present
+ * (absent = null). May: rewrite a record into its normalized shape. May report only a value it cannot
+ * interpret at all (a `url` that does not parse); every rule about a value's validity is a check (checks.ts).
+ * May not: read the clock or the environment itself (both come from LoadOptions), or look at other records.
  */
 import type { TObject } from '@sinclair/typebox';
+import { pluginCatalog } from '../plugins/catalog.js';
 import { PROTOCOLS, urlDefaultPort } from '../schema/typedefs.js';
 import type { FlatRow } from './flatten.js';
+import { acceptsNull } from './nullable.js';
 import type { Segment } from './parse.js';
 
 export interface FieldProblem {
@@ -21,7 +27,7 @@ interface FieldPlan {
   readonly key: string;
   readonly def: unknown;
   readonly isSet: boolean;
-  /** A nested record schema whose own defaults apply (upstream healthchecks). */
+  /** The field's schema when it holds records whose own defaults apply (healthchecks, sources, pem). */
   readonly nested: unknown;
 }
 
@@ -34,14 +40,25 @@ function planOf(schema: TObject): readonly FieldPlan[] {
     const props = schema.properties as Record<string, Record<string, unknown>>;
     plan = Object.entries(props)
       .filter(([k]) => !INPUT_ONLY.has(k))
-      .map(([key, s]) => ({ key, def: s.default, isSet: s['x-set'] === true, nested: s.properties ? s : null }));
+      .map(([key, s]) => ({
+        key,
+        def: s.default,
+        isSet: s['x-set'] === true,
+        nested: holdsRecords(s) ? s : null,
+      }));
     plans.set(schema, plan);
   }
   return plan;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function holdsRecords(s: Record<string, unknown>): boolean {
+  return isRecord(s.properties) || (isRecord(s.items) && isRecord(s.items.properties));
+}
+
 /**
- * Rebuilds the record with every schema field, in schema order: absent → default or null, sets without
+ * Rebuilds the record with every schema field, in schema order: absent or null → default or null, sets without
  * duplicates, input-only keys (`url`, `_comment`, nested children) dropped. One shape per entity also keeps
  * everything downstream fast.
  */
@@ -55,30 +72,53 @@ export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]
     let x = v[f.key];
     if (x === undefined || x === null) x = f.def === undefined ? null : cloneDefault(f.def);
     else if (f.isSet && Array.isArray(x) && x.length > 1) x = dedupe(x);
-    if (f.nested !== null && x !== null && typeof x === 'object' && !Array.isArray(x)) {
-      applyDefaults(f.nested, x as Record<string, unknown>);
-    }
+    if (f.nested !== null) fillNested(f.nested, x);
     out[f.key] = x;
   }
   if (out.created_at === null && 'created_at' in out) {
     out.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
   }
   if (out.updated_at === null && 'updated_at' in out) out.updated_at = out.created_at;
+  if (row.def.name === 'plugins') out.config = normalizePluginConfig(out.name, out.config);
   row.value = out;
 }
 
-/** Fills JSON Schema `default`s into a value, recursing into nested records (Kong: defaulted records). */
+/**
+ * A plugin's config with its plugin's defaults filled (Kong: a plugin config is a record with defaults). An
+ * unknown plugin keeps its config as written; checks.ts reports the name.
+ */
+function normalizePluginConfig(name: unknown, config: unknown): Record<string, unknown> {
+  const out = isRecord(config) ? config : {};
+  const info = typeof name === 'string' ? pluginCatalog.get(name) : undefined;
+  if (info) applyDefaults(info.config, out);
+  return out;
+}
+
+/**
+ * Fills JSON Schema `default`s into a record, at every depth (records, lists of records). A null where the
+ * schema does not itself admit null means "unset" (nullable.ts): the default, or the key is dropped, so the
+ * record reads as if the line were not written. A null on a field that must be set is kept for validation
+ * to report.
+ */
 export function applyDefaults(schema: unknown, value: Record<string, unknown>): void {
-  const props = (schema as { properties?: Record<string, { default?: unknown; properties?: unknown }> }).properties;
+  const s = schema as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const props = s.properties;
   if (!props) return;
   for (const k in props) {
-    const s = props[k]!;
-    if (value[k] === undefined && s.default !== undefined) value[k] = cloneDefault(s.default);
-    const child = value[k];
-    if (s.properties && child && typeof child === 'object' && !Array.isArray(child)) {
-      applyDefaults(s, child as Record<string, unknown>);
+    const p = props[k]!;
+    const x = value[k];
+    if (x === undefined || (x === null && !acceptsNull(p))) {
+      if (p.default !== undefined) value[k] = cloneDefault(p.default);
+      else if (x === null && !(s.required ?? []).includes(k)) delete value[k];
     }
+    fillNested(p, value[k]);
   }
+}
+
+function fillNested(schema: unknown, value: unknown): void {
+  const s = schema as { properties?: unknown; items?: { properties?: unknown } };
+  if (s.properties && isRecord(value)) applyDefaults(s, value);
+  else if (s.items?.properties && Array.isArray(value)) for (const item of value) if (isRecord(item)) applyDefaults(s.items, item);
 }
 
 /** Defaults are shared schema values: hand out copies, cheaply for the common flat cases. */
@@ -98,7 +138,11 @@ function dedupe(list: unknown[]): unknown[] {
   });
 }
 
-/** Kong: `url` replaces protocol, host, port and path (a URL without a path sets path to null). */
+/**
+ * Kong services.lua: the `url` shorthand is expanded first and wins over protocol, host, port and path written
+ * beside it (shorthand_fields are not deprecated: their values take precedence); a URL without a path sets
+ * path to null. A null url is unset.
+ */
 function applyServiceUrl(row: FlatRow, problems: FieldProblem[]): void {
   const v = row.value;
   if (typeof v.url === 'string') {
@@ -142,12 +186,12 @@ function applyRouteSubschemaDefaults(v: Record<string, unknown>): void {
   if ((first === 'grpc' || first === 'grpcs') && (v.strip_path === undefined || v.strip_path === null)) v.strip_path = false;
 }
 
-/** Kong's upstream shorthands, in Kong's order: algorithm first, then hash_on (spec §2.6). */
+/** Kong's upstream shorthands, in Kong's order: algorithm first, then hash_on (upstreams.lua). */
 function applyUpstreamShorthands(v: Record<string, unknown>): void {
   if (v.algorithm === 'least-connections' || v.algorithm === 'latency') {
     v.hash_on = 'none';
     return;
   }
   if (v.hash_on === 'none') v.algorithm = 'round-robin';
-  else if (v.hash_on !== undefined) v.algorithm = 'consistent-hashing';
+  else if (v.hash_on !== undefined && v.hash_on !== null) v.algorithm = 'consistent-hashing';
 }
