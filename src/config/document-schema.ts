@@ -1,9 +1,11 @@
 /**
- * Builds the JSON Schemas for whole kong.yaml documents from the entity registry: each entity as written at
- * top level, and nested copies (Kong: a nested record's foreign keys must be left out; the parent fills them).
+ * Builds the JSON Schemas for whole kong.yaml documents from the entity registry. Every optional field also
+ * admits null (src/config/nullable.ts: Kong reads a null as "unset"), so Kong's and decK's exports validate.
+ * Part of the validate stage: these schemas say what a file may contain; they never change a value.
  */
 import { pluginCatalog } from '../plugins/catalog.js';
-import { ENTITIES, type EntityDef, type EntityName, entityDef } from '../schema/registry.js';
+import { ENTITIES, type EntityDef, type EntityName, entityDef, IGNORED_COLLECTIONS } from '../schema/registry.js';
+import { nullableOptionals } from './nullable.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -15,26 +17,19 @@ export function plain<T>(schema: T): T {
   return JSON.parse(JSON.stringify(schema)) as T;
 }
 
-const defName = (e: EntityDef, parent?: EntityDef) => (parent ? `${e.singular}_in_${parent.singular}` : e.singular);
-
-/** The record schema for an entity, with its nestable children; `parent` set for a nested copy. */
-function recordSchema(e: EntityDef, parent: EntityDef | undefined, withPluginConfigs: boolean): JsonSchema {
+/**
+ * An entity's record as a file writes it, with its nestable children. Nested or not, a record has the same
+ * fields: Kong's flatten accepts a nested record that names its own parent (and, for plugins, further scopes);
+ * src/config/references.ts checks that a named parent is the one it is nested under.
+ */
+function recordSchema(e: EntityDef, withPluginConfigs: boolean): JsonSchema {
   const s = plain(e.fields) as JsonSchema & { properties: Record<string, JsonSchema> };
-  if (parent) {
-    for (const fk of e.foreignKeys) {
-      s.properties[fk.field] = { type: 'null', 'x-error': { type: 'value must be null' } };
-    }
-  }
   for (const c of e.children) {
-    s.properties[c.key] = { type: 'array', items: { $ref: `#/$defs/${defName(entityDef(c.entity), e)}` } };
+    s.properties[c.key] = { type: 'array', items: { $ref: `#/$defs/${entityDef(c.entity).singular}` } };
   }
   if (e.name === 'plugins' && withPluginConfigs) s.allOf = pluginConfigBranches();
-  if (!parent && e.foreignKeys.some((f) => f.required)) {
-    s.description = `${e.singular}: top-level records must name their ${e.foreignKeys
-      .filter((f) => f.required)
-      .map((f) => f.field)
-      .join(', ')}`;
-  }
+  const required = e.foreignKeys.filter((f) => f.required).map((f) => f.field);
+  if (required.length > 0) s.description = `${e.singular}: names its ${required.join(', ')}, or is nested under it`;
   return s;
 }
 
@@ -46,28 +41,20 @@ function pluginConfigBranches(): JsonSchema[] {
   }));
 }
 
-/** Every (entity, parent) pair reachable by nesting, so each nested copy gets one definition. */
-function nestedPairs(): [EntityDef, EntityDef | undefined][] {
-  const out: [EntityDef, EntityDef | undefined][] = [];
-  const seen = new Set<string>();
-  const visit = (e: EntityDef, parent: EntityDef | undefined) => {
-    const key = defName(e, parent);
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push([e, parent]);
-    for (const c of e.children) visit(entityDef(c.entity), e);
-  };
-  for (const e of ENTITIES) visit(e, undefined);
-  return out;
-}
+/** decK and Konnect metadata (deliberately accepted; Kong refuses them): sluice has one workspace and reads none of it. */
+const DECK_METADATA: Record<string, JsonSchema> = {
+  _workspace: { type: 'string', description: 'decK / Kong Enterprise workspace; ignored.' },
+  _info: { type: 'object', description: 'decK metadata (select_tags, defaults, …); ignored.' },
+  _konnect: { type: 'object', description: 'decK metadata for Konnect (control_plane_name, runtime_group_name); ignored.' },
+};
 
 /**
  * The whole-file schema. `withPluginConfigs` adds per-plugin config checks (for editors); the loader checks
- * plugin configs separately so their errors are reported per plugin.
+ * plugin configs separately, after their defaults are filled, so their errors are reported per plugin.
  */
 export function documentSchema(withPluginConfigs: boolean): JsonSchema {
   const $defs: Record<string, JsonSchema> = {};
-  for (const [e, parent] of nestedPairs()) $defs[defName(e, parent)] = recordSchema(e, parent, withPluginConfigs);
+  for (const e of ENTITIES) $defs[e.singular] = recordSchema(e, withPluginConfigs);
   const properties: Record<string, JsonSchema> = {
     _format_version: {
       type: 'string',
@@ -77,11 +64,13 @@ export function documentSchema(withPluginConfigs: boolean): JsonSchema {
     _transform: { type: 'boolean', default: true, description: 'false: credentials are already transformed.' },
     _comment: { type: 'string' },
     _ignore: { type: 'array' },
-    _workspace: { type: 'string', description: 'decK / Kong Enterprise; sluice has one workspace and ignores it.' },
-    _info: { type: 'object', description: 'decK metadata; ignored.' },
+    ...DECK_METADATA,
   };
-  for (const e of ENTITIES) properties[e.name] = { type: 'array', items: { $ref: `#/$defs/${defName(e)}` } };
-  return {
+  for (const e of ENTITIES) properties[e.name] = { type: 'array', items: { $ref: `#/$defs/${e.singular}` } };
+  for (const c of IGNORED_COLLECTIONS) {
+    properties[c.name] = { type: 'array', items: plain(c.fields), description: `Kong's ${c.name}; accepted, not served.` };
+  }
+  return nullableOptionals({
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_ID_BASE}kong.schema.json`,
     title: 'sluice / Kong 3.x declarative configuration (kong.yaml)',
@@ -90,7 +79,7 @@ export function documentSchema(withPluginConfigs: boolean): JsonSchema {
     additionalProperties: false,
     properties,
     $defs,
-  };
+  });
 }
 
 /** One entity's standalone schema, as written at top level (for schemas/<entity>.json and the Admin API). */
@@ -100,7 +89,7 @@ export function entitySchema(name: EntityName): JsonSchema {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_ID_BASE}${e.singular}.json`,
     title: e.singular,
-    ...plain(e.fields),
+    ...nullableOptionals(plain(e.fields)),
   };
 }
 
@@ -112,6 +101,6 @@ export function pluginSchema(name: string): JsonSchema | null {
     $id: `${SCHEMA_ID_BASE}plugins/${name}.json`,
     title: `${name} plugin config`,
     'x-priority': p.priority,
-    ...plain(p.config),
+    ...nullableOptionals(plain(p.config)),
   };
 }

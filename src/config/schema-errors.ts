@@ -74,6 +74,10 @@ function problem(e: ErrorObject): SchemaProblem | null {
       return { path: [...path, field], key: true, message: 'unknown field', ...(guess ? { hint: `did you mean '${guess}'?` } : {}) };
     }
     case 'type': {
+      // Kong: a null on a field that must be set is a missing field (optional fields admit null: nullable.ts).
+      if (e.data === null && typeof path[path.length - 1] === 'string') {
+        return { path, key: false, message: 'required field missing', hint: 'null (`~`) means unset, and this field has no default' };
+      }
       const t = String(params.type).split(',')[0]!;
       return { path, key: false, message: TYPE_NAMES[t] ?? `expected ${t}` };
     }
@@ -95,7 +99,8 @@ function problem(e: ErrorObject): SchemaProblem | null {
       return {
         path,
         key: false,
-        message: `expected one of: ${(params.allowedValues as unknown[]).map(show).join(', ')}`,
+        // The null an optional field admits (nullable.ts) is not a value to suggest.
+        message: `expected one of: ${(params.allowedValues as unknown[]).filter((v) => v !== null).map(show).join(', ')}`,
       };
     case 'const':
       return { path, key: false, message: `value must be ${show(params.allowedValue)}` };

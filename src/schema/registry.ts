@@ -13,6 +13,7 @@ import {
 } from './entities/credentials.js';
 import { caCertificateFields, certificateFields, sniFields } from './entities/certificate.js';
 import { keyFields, keySetFields } from './entities/key.js';
+import { parameterFields } from './entities/parameter.js';
 import { pluginFields } from './entities/plugin.js';
 import { routeFields } from './entities/route.js';
 import { serviceFields } from './entities/service.js';
@@ -272,6 +273,14 @@ export const ENTITIES: readonly EntityDef[] = [
     cacheKey: ['consumer', 'group'],
     children: [],
   },
+];
+
+/**
+ * Collections a declarative file may carry that describe no entity sluice serves: validated, then dropped.
+ * Kong's `parameters` (primary key `key`) comes from `kong config db_export`.
+ */
+export const IGNORED_COLLECTIONS: readonly { readonly name: string; readonly fields: TObject; readonly key: string }[] = [
+  { name: 'parameters', fields: parameterFields, key: 'key' },
 ];
 
 export const ENTITY_BY_NAME: ReadonlyMap<EntityName, EntityDef> = new Map(ENTITIES.map((e) => [e.name, e]));
