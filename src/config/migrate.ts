@@ -1,6 +1,8 @@
 /**
  * `_format_version` 1.1 / 2.1 → 3.0 (Kong's route_path migration): plain paths stay prefixes, everything else
- * was a regex in the old format and gets the 3.0 `~` marker. Only top-level and service-nested routes.
+ * was a regex in the old format and gets the 3.0 `~` marker. Only top-level and service-nested routes. Runs
+ * between parse and validate, as Kong's on_the_fly_migration runs before flatten: may rewrite old-format route
+ * paths in place, nothing else; may not report (a path that is not a string is left to validation).
  */
 const PLAIN = /^[a-zA-Z0-9.\-_~/%]*$/;
 

@@ -1,6 +1,8 @@
 /**
  * Text → plain value, keeping a way back from any value path to its line:column. Kong reads YAML 1.1
- * (`yes`/`on` are booleans), so YAML files are parsed as 1.1; `.json` files are parsed as JSON.
+ * (`yes`/`on` are booleans), so YAML files are parsed as 1.1; `.json` files are parsed as JSON. Parse stage:
+ * may refuse text that is not a document (syntax, size, alias bombs, a root that is not a mapping); may not
+ * know anything about entities. `~` and `null` stay null here: what a null means is normalize.ts's.
  */
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { ConfigError } from './types.js';
