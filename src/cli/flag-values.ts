@@ -1,5 +1,8 @@
 import { parseListen } from '../proxy/server.js';
 
+/** Exit codes of `sluice start`: 0 stopped cleanly, 1 could not start (or stop), 2 bad usage (as `validate`). */
+export const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
+
 /** A flag or environment value sluice cannot use: bad usage, so the command exits 2 before anything starts. */
 export class UsageError extends Error {}
 

@@ -1,22 +1,11 @@
 import { createLogger } from '../log/logger.js';
-import { ConfigInvalidError, type Gateway, type GatewayOptions, startGateway } from '../runtime/gateway.js';
-import { listenOrOff, UsageError } from './flag-values.js';
+import { ConfigInvalidError, type Gateway, startGateway } from '../runtime/gateway.js';
+import { EXIT, listenOrOff } from './flag-values.js';
 import { untilStopped } from './signals.js';
-import { type FlagOrigin, gatewayOptions, type StartFlags } from './start-flags.js';
+import type { FlagOrigin, StartFlags, StartOptions } from './start-flags.js';
 
-/** Exit codes of `sluice start`: 0 stopped cleanly, 1 could not start (or stop), 2 bad usage (as `validate`). */
-export const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
-
-/** `sluice start`: checks every flag, starts the gateway, serves until a stop signal; resolves with the exit code. */
-export async function runStart(flags: StartFlags, origin: FlagOrigin, env: NodeJS.ProcessEnv): Promise<number> {
-  let options: Omit<GatewayOptions, 'logger'>;
-  try {
-    options = gatewayOptions(flags, origin, env);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`sluice start: ${err.message}\n(run with --help for usage)\n`);
-    return EXIT.usage;
-  }
+/** `sluice start` with checked options: starts the gateway, serves until a stop signal; resolves with the exit code. */
+export async function runStart(options: StartOptions, flags: StartFlags, origin: FlagOrigin): Promise<number> {
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
   let gateway: Gateway;
   try {

@@ -2,6 +2,9 @@ import { parseHeaders, parseTrustedIps } from '../proxy/settings.js';
 import type { GatewayOptions } from '../runtime/gateway.js';
 import { booleanEnv, listenAddress, listenOrOff, milliseconds, UsageError } from './flag-values.js';
 
+/** What `sluice start` hands the runtime, before the logger exists. */
+export type StartOptions = Omit<GatewayOptions, 'logger'>;
+
 /** `sluice start`'s options as commander hands them over: flag, else environment, else default; all text. */
 export interface StartFlags {
   conf: string;
@@ -49,12 +52,13 @@ function switchValue(
 }
 
 /** Every value checked before anything starts: a bad one throws UsageError (exit 2), never a half-started gateway. */
-export function gatewayOptions(flags: StartFlags, origin: FlagOrigin, env: NodeJS.ProcessEnv): Omit<GatewayOptions, 'logger'> {
+export function gatewayOptions(flags: StartFlags, origin: FlagOrigin, env: NodeJS.ProcessEnv): StartOptions {
   const parsed = <T>(key: keyof StartFlags, parse: (text: string) => T): T => {
     try {
       return parse(String(flags[key]));
     } catch (err) {
-      throw new UsageError(`${origin.name(key)}: ${(err as Error).message}`);
+      // The parsers label their messages with Kong's setting name (`headers: …`); name what the user wrote instead.
+      throw new UsageError(`${origin.name(key)}: ${(err as Error).message.replace(/^[a-z_]+: /, '')}`);
     }
   };
   listenAddress(origin.name('proxyListen'), flags.proxyListen);
@@ -79,4 +83,18 @@ export function gatewayOptions(flags: StartFlags, origin: FlagOrigin, env: NodeJ
     settings: { trustedIps: parsed('trustedIps', parseTrustedIps), ...parsed('headers', parseHeaders) },
     drainTimeoutMs: milliseconds(origin.name('drainTimeout'), flags.drainTimeout),
   };
+}
+
+/**
+ * gatewayOptions, or null once a usage error is printed. Checked before the runtime is even loaded, so a typo
+ * costs a fraction of a start.
+ */
+export function checkedOptions(flags: StartFlags, origin: FlagOrigin, env: NodeJS.ProcessEnv): StartOptions | null {
+  try {
+    return gatewayOptions(flags, origin, env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`sluice start: ${err.message}\n(run with --help for usage)\n`);
+    return null;
+  }
 }

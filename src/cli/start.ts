@@ -69,10 +69,13 @@ export function registerStart(program: Command): void {
         .default('10000'),
     )
     .action(async (flags: StartFlags, command: Command) => {
-      // Loaded lazily so `sluice --help` and `sluice validate` stay fast.
+      // Loaded lazily so `sluice --help` and `sluice validate` stay fast, and the runtime only once the flags are good.
+      const [{ checkedOptions }, { EXIT }] = await Promise.all([import('./start-flags.js'), import('./flag-values.js')]);
+      const origin = flagOrigin(command);
+      const options = checkedOptions(flags, origin, process.env);
+      if (options === null) return exitWhenIdle(EXIT.usage);
       const { runStart } = await import('./run-start.js');
-      const code = await runStart(flags, flagOrigin(command), process.env);
-      exitWhenIdle(code);
+      exitWhenIdle(await runStart(options, flags, origin));
     });
 }
 
