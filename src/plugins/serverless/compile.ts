@@ -80,7 +80,10 @@ export function jsSyntaxError(source: string, label: string): ServerlessSyntaxEr
     new vm.Script(wrapped, { filename: label, lineOffset: isFunction ? 0 : -1 });
     return null;
   } catch (err) {
-    return toSyntaxError(err, label);
+    const e = toSyntaxError(err, label);
+    // An error at the end of a body is reported on the wrapper's closing line: it is the source's last line.
+    const lines = source.trimEnd().split('\n').length;
+    return e.line !== null && e.line > lines ? new ServerlessSyntaxError(e.message, lines, e.column) : e;
   }
 }
 

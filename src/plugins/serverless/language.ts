@@ -11,8 +11,8 @@
  *    before Lua), unless it names something only Kong's Lua sandbox has (`ngx`, `nil`, `not`, `tostring`,
  *    `string`, …): then it is Lua.
  *
- * A source valid in neither is a syntax error, reported in the language whose parser read further (the other
- * one's error is quoted too).
+ * A source valid in neither is a syntax error, reported in the language whose parser read further, Lua when
+ * both stop on the same line (the other one's error is quoted too).
  */
 import { jsSyntaxError, ServerlessSyntaxError } from './compile.js';
 import { luaSyntaxError } from './lua/runtime.js';
@@ -36,7 +36,7 @@ export function detectLanguage(source: string, label: string): Language | Server
   if (lua === null && js === null) return namesLuaOnly(source) ? 'lua' : 'js';
   if (lua === null) return 'lua';
   if (js === null) return 'js';
-  const luaFurther = (lua.line ?? 0) > (js.line ?? 0);
+  const luaFurther = (lua.line ?? 0) >= (js.line ?? 0);
   const [chosen, other, otherName] = luaFurther ? [lua, js, 'JavaScript'] : [js, lua, 'Lua'];
   const where = other.line === null ? '' : `line ${other.line}: `;
   return new ServerlessSyntaxError(`${chosen.message} (not valid ${otherName} either: ${where}${other.message})`, chosen.line, chosen.column);
