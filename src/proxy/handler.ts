@@ -226,7 +226,8 @@ export function route(ctx: ProxyContext, snap: CompiledSnapshot, req: IncomingMe
     // headersDistinct costs an object per request, so only when a route looks at headers.
     headers: snap.proxy.routesUseHeaders ? req.headersDistinct : req.headers,
     scheme,
-    sni: scheme === 'https' ? ((req.socket as { servername?: string }).servername ?? null) : null,
+    // A TLS socket's servername is `false` when the client sent no SNI: no SNI is null to the router.
+    sni: scheme === 'https' ? (req.socket as { servername?: string | false }).servername || null : null,
     port: req.socket.localPort ?? 0,
     trusted: ctx.settings.trustedIps !== null && isTrusted(ctx.settings, req.socket.remoteAddress),
   });

@@ -28,6 +28,13 @@ export interface ExplainPlace {
   readonly trusted?: boolean;
 }
 
+/**
+ * The request to explain. A header sent more than once is a list, as the proxy hands it to the router when a
+ * route matches on headers (each value on its own, not joined).
+ */
+export type ExplainInput = Omit<ExplainRequest, 'headers'> &
+  ExplainPlace & { readonly headers: Readonly<Record<string, string | readonly string[]>> };
+
 const DEFAULT_PORTS = { http: 8000, https: 8443 } as const;
 
 interface Answer {
@@ -42,14 +49,17 @@ interface Answer {
  * it sends. Every decision is made by the function the proxy calls (validHost, routeRequest, upstreamTarget,
  * upstreamHostHeader), so explain and proxy cannot disagree; plugins, which may change either, are not run.
  */
-export function explainRequest(linear: ExplainingRouter, fast: Router<RoutePlan>, req: ExplainRequest & ExplainPlace): unknown {
-  const headers: Record<string, string> = {};
-  for (const k of Object.keys(req.headers)) headers[k.toLowerCase()] = req.headers[k] as string;
+export function explainRequest(linear: ExplainingRouter, fast: Router<RoutePlan>, req: ExplainInput): unknown {
+  const headers: Record<string, string | string[]> = {};
+  for (const k of Object.keys(req.headers)) {
+    const v = req.headers[k]!;
+    headers[k.toLowerCase()] = typeof v === 'string' ? v : [...v];
+  }
   const method = req.method.toUpperCase();
   const port = req.port ?? DEFAULT_PORTS[req.scheme];
   // An empty host stands for "no Host header".
   const host = req.host === '' ? undefined : req.host;
-  const routed = routeRequest(fast, { method, target: req.path, host, headers, scheme: req.scheme, sni: req.sni, port, trusted: req.trusted === true });
+  const routed = routeRequest(fast, { method, target: wireTarget(req.path), host, headers, scheme: req.scheme, sni: req.sni, port, trusted: req.trusted === true });
   const answer = isRoutingAnswer(routed) ? routed : null;
   const proxied = isRoutingAnswer(routed) ? null : routed;
   const { match, path } = routed;
@@ -99,4 +109,17 @@ function upstreamOf(routed: Routed<RoutePlan>, service: ServicePlan, host: strin
         ? upstreamHostHeader(route, host, service.hostHeader)
         : (service.balancer.hostHeader ?? null),
   };
+}
+
+/**
+ * The request target as a client puts it on the wire: characters outside printable ASCII as their UTF-8 bytes,
+ * percent-encoded. The explained path is text (the Admin API query decoded it); a request carries bytes, and
+ * node:http refuses raw bytes outside ASCII in a request target (400 before any routing).
+ */
+function wireTarget(text: string): string {
+  return text.replace(/[^\x21-\x7e]+/g, (run) => {
+    let out = '';
+    for (const byte of Buffer.from(run, 'utf8')) out += `%${byte < 16 ? '0' : ''}${byte.toString(16).toUpperCase()}`;
+    return out;
+  });
 }
