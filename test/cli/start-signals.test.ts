@@ -1,0 +1,127 @@
+/**
+ * `sluice start`'s signals on a real process: SIGTERM, SIGINT and SIGQUIT drain (the request in flight is
+ * answered, further signals are ignored) and exit 0; SIGHUP reloads the file, never dropping a request in flight.
+ */
+import type { ServerResponse } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { upstream, waitFor } from '../helpers/gateway.js';
+import { request } from '../helpers/http.js';
+import { closedPort } from '../helpers/upstream.js';
+import { accepts, outputLine, type SluiceProcess, startSluice, START_MS } from './sluice-process.js';
+
+/** An upstream that holds every `/hold?id=…` request until `release(id)`, and answers the rest at once. */
+async function holdingUpstream(t: Test) {
+  const held = new Map<string, ServerResponse>();
+  const up = await upstream(t, 'holding', (req, res) => {
+    const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id');
+    if (id === null) return res.end('at once');
+    held.set(id, res);
+  });
+  t.teardown(() => {
+    for (const res of held.values()) res.destroy();
+  });
+  return {
+    url: up.url,
+    /** Resolves once the request `id` has reached the upstream. */
+    arrived: (id: string) => waitFor(`request ${id} at the upstream`, () => held.has(id), START_MS),
+    release(id: string) {
+      held.get(id)?.end(`released ${id}`);
+    },
+  };
+}
+
+function config(upstreamUrl: string, greeting: string): string {
+  return [
+    '_format_version: "3.0"',
+    'services:',
+    '  - name: held',
+    `    url: ${upstreamUrl}`,
+    '    routes: [{ name: hold, paths: [/hold] }]',
+    'routes:',
+    '  - name: greeting',
+    '    paths: [/greeting]',
+    `    plugins: [{ name: request-termination, config: { status_code: 200, message: ${greeting} } }]`,
+    '',
+  ].join('\n');
+}
+
+async function gatewayProcess(t: Test, yaml: string, extra: string[] = []): Promise<{ p: SluiceProcess; port: number; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-signals-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'kong.yaml');
+  await writeFile(file, yaml);
+  const port = await closedPort();
+  const args = ['start', '-c', file, '--proxy-listen', `127.0.0.1:${port}`, '--admin-listen', 'off', '--no-watch', ...extra];
+  return { p: await startSluice(t, args, [port]), port, file };
+}
+
+t.test('a stop signal drains the request in flight, ignores further signals, and exits 0', async (t) => {
+  const up = await holdingUpstream(t);
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT'];
+  // The three processes run side by side: a start is slow on a shared machine.
+  await Promise.all(
+    signals.map(async (signal) => {
+      // A drain timeout far beyond the test's waits: the request must be answered, not cut at the deadline.
+      const { p, port } = await gatewayProcess(t, config(up.url, 'hi'), ['--drain-timeout', '120000']);
+      const inFlight = request(port, `/hold?id=${signal}`, { timeoutMs: START_MS });
+      await up.arrived(signal);
+      p.signal(signal);
+      await outputLine(p, new RegExp(`shutting down: draining in-flight requests.*${signal}`));
+      // A second stop signal and a SIGHUP during the drain: their default action would kill the process.
+      p.signal(signal);
+      p.signal('SIGHUP');
+      await outputLine(p, /already draining: signal ignored/);
+      await outputLine(p, /draining: SIGHUP ignored/);
+      await waitFor(`${signal}: the listener stops accepting`, async () => !(await accepts(port)), START_MS);
+      t.equal(p.exited(), null, `${signal}: still running while a request is in flight`);
+      up.release(signal);
+      const res = await inFlight;
+      t.equal(res.status, 200, `${signal}: the request in flight is answered`);
+      t.equal(res.body, `released ${signal}`, `${signal}: with the upstream's body`);
+      t.equal(res.headers.connection, 'close', `${signal}: and its connection closed`);
+      t.same(await p.waitExit(), { code: 0, signal: null }, `${signal}: exit 0 once drained`);
+      t.match(p.stderr(), /"msg":"stopped"/, `${signal}: says it stopped`);
+      t.notMatch(p.stderr(), /handles still open/, `${signal}: nothing left open`);
+    }),
+  );
+});
+
+t.test('SIGHUP reloads the file (changed or not), keeps a broken one out, and never drops a request in flight', async (t) => {
+  const up = await holdingUpstream(t);
+  const { p, port, file } = await gatewayProcess(t, config(up.url, 'one'));
+  const greeting = async () => (await request(port, '/greeting')).json<{ message: string }>().message;
+  const reloads = () => p.stderr().match(/"msg":"config reloaded"/g)?.length ?? 0;
+  t.equal(await greeting(), 'one');
+
+  const inFlight = request(port, '/hold?id=across-reload', { timeoutMs: START_MS });
+  await up.arrived('across-reload');
+  await writeFile(file, config(up.url, 'two'));
+  p.signal('SIGHUP');
+  await waitFor('the changed file served', async () => (await greeting()) === 'two', START_MS);
+  up.release('across-reload');
+  const res = await inFlight;
+  t.equal(res.status, 200, 'the request started before the reload is answered');
+  t.equal(res.body, 'released across-reload');
+
+  await writeFile(file, config(up.url, 'two').replace('paths: [/greeting]', 'pathz: [/greeting]'));
+  p.signal('SIGHUP');
+  await outputLine(p, /config reload failed; the previous configuration keeps serving/);
+  t.match(p.stderr(), /kong\.yaml:\d+:\d+: routes\[0\]\.pathz: unknown field/, 'the broken file is reported with its place');
+  t.equal(await greeting(), 'two', 'the broken file does not replace the working one');
+  t.equal(p.exited(), null, 'the process keeps running');
+
+  // Kong's `kong reload` reloads whatever the file holds; an unchanged file is loaded again.
+  await writeFile(file, config(up.url, 'two'));
+  const before = reloads();
+  p.signal('SIGHUP');
+  await waitFor('a reload of the unchanged file', () => reloads() === before + 1, START_MS);
+  p.signal('SIGHUP');
+  await waitFor('another one', () => reloads() === before + 2, START_MS);
+  t.equal(await greeting(), 'two');
+
+  p.signal('SIGTERM');
+  t.same(await p.waitExit(), { code: 0, signal: null }, 'exit 0');
+});
