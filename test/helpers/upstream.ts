@@ -7,6 +7,8 @@ export interface Upstream {
   /** Requests seen, most recent last. */
   readonly seen: EchoedRequest[];
   readonly connections: number;
+  /** Requests whose body never arrived whole (the sender gave up mid-body). */
+  readonly aborted: number;
   close(): Promise<void>;
 }
 
@@ -23,7 +25,11 @@ export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: 
 export async function startUpstream(name = 'upstream', handler?: UpstreamHandler): Promise<Upstream> {
   const seen: EchoedRequest[] = [];
   const sockets = new Set<Socket>();
+  let aborted = 0;
   const server: Server = createServer((req, res) => {
+    req.once('close', () => {
+      if (!req.complete) aborted++;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -48,6 +54,9 @@ export async function startUpstream(name = 'upstream', handler?: UpstreamHandler
     seen,
     get connections() {
       return sockets.size;
+    },
+    get aborted() {
+      return aborted;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -2,33 +2,14 @@
 // 401 without a consumer, and Kong's "logical OR" of two auth plugins with an anonymous consumer that the
 // acl then refuses.
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService, startError } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 type Echo = { headers: Record<string, string> };
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
 t.test('acl', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-consumers:
-  - username: admin
-    keyauth_credentials: [{ key: admin-key }]
-    basicauth_credentials: [{ username: admin, password: pw }]
-    acls: [{ group: admins }, { group: staff }]
-  - username: user
-    keyauth_credentials: [{ key: user-key }]
-    acls: [{ group: users }]
-  - username: loner
-    keyauth_credentials: [{ key: loner-key }]
-  - username: anonymous
-    acls: [{ group: anonymous }]
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw } = await gatewayWithService(t, `
       - name: allow
         paths: [/allow]
         plugins:
@@ -55,8 +36,20 @@ services:
             config: { anonymous: anonymous }
           - name: acl
             config: { deny: [anonymous] }
-`);
-  t.teardown(() => gw.close());
+`, { more: `
+consumers:
+  - username: admin
+    keyauth_credentials: [{ key: admin-key }]
+    basicauth_credentials: [{ username: admin, password: pw }]
+    acls: [{ group: admins }, { group: staff }]
+  - username: user
+    keyauth_credentials: [{ key: user-key }]
+    acls: [{ group: users }]
+  - username: loner
+    keyauth_credentials: [{ key: loner-key }]
+  - username: anonymous
+    acls: [{ group: anonymous }]
+` });
 
   const cases: [string, string, Record<string, string>, number, string | null][] = [
     ['allow: member', '/allow', { apikey: 'admin-key' }, 200, 'admins, staff'],
@@ -81,15 +74,13 @@ services:
 
 t.test('acl config checks', async (t) => {
   const load = (config: string) =>
-    startTestGateway(`_format_version: "3.0"
+    startError(`_format_version: "3.0"
 plugins:
   - name: acl
     config: ${config}
 `);
-  await t.rejects(load('{}'), /at least one of these fields must be non-empty: 'config.allow', 'config.deny'/);
-  await t.rejects(load('{ allow: [a], deny: [b] }'), /exactly one of these fields must be non-empty/);
-  await t.rejects(load('{ allow: [] }'), /at least one of these fields/);
-  const ok = await load('{ allow: [a], deny: [] }');
-  await ok.close();
-  t.pass('an empty deny beside allow is accepted');
+  t.match(await load('{}'), /at least one of these fields must be non-empty: 'config.allow', 'config.deny'/);
+  t.match(await load('{ allow: [a], deny: [b] }'), /exactly one of these fields must be non-empty/);
+  t.match(await load('{ allow: [] }'), /at least one of these fields/);
+  t.equal(await load('{ allow: [a], deny: [] }'), null, 'an empty deny beside allow is accepted');
 });

@@ -2,29 +2,15 @@
 // _transform: false), Proxy-Authorization before Authorization, realm, hide_credentials and anonymous.
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 const ALICE = '5c1b5f0e-3a1e-4b8e-9c1a-0b6f1b2c3d4e';
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 type Echo = { headers: Record<string, string> };
 
 t.test('basic-auth', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-consumers:
-  - id: ${ALICE}
-    username: alice
-    basicauth_credentials:
-      - username: alice-login
-        password: "s3cret:with colon"
-  - username: guest
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw } = await gatewayWithService(t, `
       - name: plain
         paths: [/plain]
         plugins:
@@ -39,8 +25,15 @@ services:
         plugins:
           - name: basic-auth
             config: { anonymous: guest }
-`);
-  t.teardown(() => gw.close());
+`, { more: `
+consumers:
+  - id: ${ALICE}
+    username: alice
+    basicauth_credentials:
+      - username: alice-login
+        password: "s3cret:with colon"
+  - username: guest
+` });
 
   const cases: [string, Record<string, string>, number][] = [
     ['no header', {}, 401],
@@ -90,10 +83,12 @@ services:
 });
 
 t.test('pre-hashed credentials with _transform: false', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
   const hash = createHash('sha1').update(`pw${ALICE}`).digest('hex');
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const { gw } = await gatewayWithService(t, `
+      - paths: [/]
+        plugins:
+          - name: basic-auth
+`, { more: `
 _transform: false
 consumers:
   - id: ${ALICE}
@@ -101,15 +96,7 @@ consumers:
     basicauth_credentials:
       - username: alice
         password: "${hash}"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
-      - paths: [/]
-        plugins:
-          - name: basic-auth
-`);
-  t.teardown(() => gw.close());
+` });
   t.equal((await request(gw.port, '/', { headers: { authorization: basic('alice', 'pw') } })).status, 200);
   t.equal((await request(gw.port, '/', { headers: { authorization: basic('alice', hash) } })).status, 401, 'the hash is not a password');
 });

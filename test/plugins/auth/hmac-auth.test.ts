@@ -2,9 +2,8 @@
 // clock skew, enforced headers, algorithms, body digest, hide_credentials.
 import { createHash, createHmac } from 'node:crypto';
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 type Echo = { headers: Record<string, string> };
 
@@ -14,18 +13,7 @@ function authorization(alg: string, secret: string, names: string[], lines: stri
 }
 
 t.test('hmac-auth', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-consumers:
-  - username: alice
-    hmacauth_credentials:
-      - username: alice
-        secret: alice-secret
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw } = await gatewayWithService(t, `
       - name: plain
         paths: [/plain]
         plugins:
@@ -40,8 +28,13 @@ services:
               validate_request_body: true
               hide_credentials: true
               realm: api
-`);
-  t.teardown(() => gw.close());
+`, { more: `
+consumers:
+  - username: alice
+    hmacauth_credentials:
+      - username: alice
+        secret: alice-secret
+` });
   const date = new Date().toUTCString();
 
   t.test('good signatures', async (t) => {

@@ -1,33 +1,14 @@
 // key-auth through a real gateway: where keys are found, Kong's 401s and challenge, the consumer headers,
 // hide_credentials, anonymous, preflight, and consumer-scoped plugins after authentication.
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService, startError } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 const ALICE = '5c1b5f0e-3a1e-4b8e-9c1a-0b6f1b2c3d4e';
 const GUEST = '9f1b5f0e-3a1e-4b8e-9c1a-0b6f1b2c3d4e';
 
 t.test('key-auth', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-consumers:
-  - id: ${ALICE}
-    username: alice
-    custom_id: A-1
-    keyauth_credentials:
-      - id: 0b6f1b2c-3a1e-4b8e-9c1a-5c1b5f0e3d4e
-        key: alice-key
-  - username: bob
-    keyauth_credentials:
-      - key: bob-key
-  - id: ${GUEST}
-    username: guest
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw, up } = await gatewayWithService(t, `
       - name: plain
         paths: [/plain]
         plugins:
@@ -61,13 +42,25 @@ services:
         paths: [/scoped]
         plugins:
           - name: key-auth
+`, { more: `
+consumers:
+  - id: ${ALICE}
+    username: alice
+    custom_id: A-1
+    keyauth_credentials:
+      - id: 0b6f1b2c-3a1e-4b8e-9c1a-5c1b5f0e3d4e
+        key: alice-key
+  - username: bob
+    keyauth_credentials:
+      - key: bob-key
+  - id: ${GUEST}
+    username: guest
 plugins:
   - name: request-termination
     route: scoped
     consumer: bob
     config: { status_code: 418, message: bob is not welcome }
-`);
-  t.teardown(() => gw.close());
+` });
 
   t.test('missing and wrong keys', async (t) => {
     const none = await request(gw.port, '/plain');
@@ -173,13 +166,14 @@ plugins:
 });
 
 t.test('key-auth cannot be scoped to a consumer', async (t) => {
-  await t.rejects(
-    startTestGateway(`_format_version: "3.0"
+  t.not(
+    await startError(`_format_version: "3.0"
 consumers:
   - username: c
 plugins:
   - name: key-auth
     consumer: c
 `),
+    null,
   );
 });

@@ -1,8 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService } from '../../helpers/gateway.js';
 import { request, type Response } from '../../helpers/http.js';
-import { startUpstream } from '../../helpers/upstream.js';
 
 /** Sends `chunks` with Transfer-Encoding: chunked (no Content-Length). */
 function chunked(port: number, path: string, chunks: Buffer[], headers: Record<string, string> = {}): Promise<Response> {
@@ -22,13 +21,7 @@ function chunked(port: number, path: string, chunks: Buffer[], headers: Record<s
 }
 
 t.test('request-size-limiting', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw, up } = await gatewayWithService(t, `
       - name: small
         paths: [/small]
         plugins:
@@ -49,7 +42,6 @@ services:
         plugins:
           - name: request-size-limiting
 `);
-  t.teardown(() => gw.close());
 
   await t.test('Content-Length within and over the limit', async (t) => {
     const ok = await request(gw.port, '/small', { method: 'POST', body: '0123456789' });
