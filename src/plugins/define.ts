@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger.js';
 import type { Pdk } from '../pdk/kong.js';
 import type { PhaseName } from '../pdk/phases.js';
 import type { RedisPool } from '../redis/pool.js';
+import type { SharedDicts } from '../shared-dict/shared-dict.js';
 import type { Entities, Plugin } from '../schema/index.js';
 import type { PluginSchemaInfo } from './types.js';
 
@@ -35,6 +36,12 @@ export interface PluginCreateContext {
   readonly entities?: Entities;
   /** The gateway's Redis clients, connecting on first use; absent when a snapshot is compiled without a gateway. */
   readonly redis?: RedisPool;
+  /**
+   * The gateway's shared dictionaries (Kong's ngx.shared): node-wide, kept across reloads, dropped at stop. A
+   * snapshot compiled without a gateway has dictionaries of its own. Operations may return promises (a
+   * dictionary held by another process); keep the synchronous answer synchronous (src/shared-dict/shared-dict.ts).
+   */
+  readonly dictionaries: SharedDicts;
 }
 
 /**

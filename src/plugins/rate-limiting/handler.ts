@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Pdk } from '../../pdk/kong.js';
 import { type RedisConnection, type RedisPool, RedisUnavailableError } from '../../redis/pool.js';
+import { isPending } from '../../shared-dict/shared-dict.js';
 import { definePlugin } from '../define.js';
+import { counterKeys } from './counter-key.js';
 import { identifierFor, type LimitBy } from './identifier.js';
-import { localCounters } from './local-counters.js';
-import { counterKey, redisUsage } from './redis-counters.js';
+import { LocalPolicy } from './local-policy.js';
+import { redisUsage } from './redis-counters.js';
 import { schema } from './schema.js';
 import { decide, type Limit, type Verdict } from './usage.js';
 import { PERIODS, type Period, windowStarts } from './windows.js';
@@ -38,7 +40,7 @@ const EMPTY_UUID = '00000000-0000-0000-0000-000000000000';
 
 export default definePlugin<Config>({
   schema,
-  create(config, { entity, redis }) {
+  create(config, { entity, redis, dictionaries, logger }) {
     const limits: Limit[] = [];
     for (const period of PERIODS) {
       const limit = config[period];
@@ -49,7 +51,6 @@ export default definePlugin<Config>({
     const serviceId = entity.service?.id ?? EMPTY_UUID;
     const identify = identifierFor(config.limit_by, config.header_name ?? null, config.path ?? null);
     const hide = config.hide_client_headers;
-    const counter = config.policy === 'redis' ? redisCounter(redis, redisConnection(config), periods) : null;
 
     function finish(kong: Pdk, verdict: Verdict): boolean {
       if (verdict.headers.length > 0) kong.ctx.plugin.headers = verdict.headers;
@@ -65,30 +66,47 @@ export default definePlugin<Config>({
       kong.log.err('failed to get usage: ', (err as Error).message ?? String(err));
     }
 
+    function localAccess(local: LocalPolicy) {
+      return (kong: Pdk): void | Promise<void> => {
+        const nowMs = Math.floor(Date.now() / 1000) * 1000;
+        const starts = windowStarts(nowMs);
+        const keys = counterKeys(routeId, serviceId, identify(kong), periods, starts);
+        const used = local.usage(keys);
+        if (isPending(used)) {
+          // A dictionary in another process: the same steps once it answers.
+          return used.then(
+            (u) => {
+              if (!finish(kong, decide(limits, u, nowMs, starts, hide))) local.count(keys);
+            },
+            (err: unknown) => failed(kong, err),
+          );
+        }
+        if (finish(kong, decide(limits, used, nowMs, starts, hide))) return;
+        local.count(keys);
+      };
+    }
+
+    function redisAccess(count: (keys: string[]) => Promise<number[]>) {
+      return async (kong: Pdk): Promise<void> => {
+        const nowMs = Math.floor(Date.now() / 1000) * 1000;
+        const starts = windowStarts(nowMs);
+        const keys = counterKeys(routeId, serviceId, identify(kong), periods, starts);
+        let used: number[];
+        try {
+          used = await count(keys);
+        } catch (err) {
+          failed(kong, err);
+          return;
+        }
+        finish(kong, decide(limits, used, nowMs, starts, hide));
+      };
+    }
+
+    // Local counters are the gateway's shared dictionary (every snapshot's instances count in the same keys).
     const access =
-      counter === null
-        ? (kong: Pdk): void => {
-            const nowMs = Math.floor(Date.now() / 1000) * 1000;
-            const starts = windowStarts(nowMs);
-            const key = `${routeId}:${serviceId}:${identify(kong)}`;
-            const used = limits.map((l) => localCounters.get(l.period, starts, key));
-            if (finish(kong, decide(limits, used, nowMs, starts, hide))) return;
-            for (const p of periods) localCounters.increment(p, starts, key);
-          }
-        : async (kong: Pdk): Promise<void> => {
-            const nowMs = Math.floor(Date.now() / 1000) * 1000;
-            const starts = windowStarts(nowMs);
-            const id = identify(kong);
-            const keys = periods.map((p) => counterKey(routeId, serviceId, id, p, starts));
-            let used: number[];
-            try {
-              used = await counter(keys);
-            } catch (err) {
-              failed(kong, err);
-              return;
-            }
-            finish(kong, decide(limits, used, nowMs, starts, hide));
-          };
+      config.policy === 'redis'
+        ? redisAccess(redisCounter(redis, redisConnection(config), periods))
+        : localAccess(new LocalPolicy(dictionaries.get('kong_rate_limiting_counters'), periods, logger));
 
     return {
       access,

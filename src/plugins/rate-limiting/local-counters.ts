@@ -48,6 +48,3 @@ export class LocalCounters {
     return w;
   }
 }
-
-/** One store per process: counters survive config reloads, as Kong's shared dict does. */
-export const localCounters = new LocalCounters();

@@ -1,10 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EXPIRATION, type Period, type WindowStarts } from './windows.js';
-
-/** Kong's counter key, so sluice and Kong nodes pointed at one Redis count together. */
-export function counterKey(routeId: string, serviceId: string, identifier: string, period: Period, starts: WindowStarts): string {
-  return `ratelimit:${routeId}:${serviceId}:${identifier}:${starts[period]}:${period}`;
-}
+import { EXPIRATION, type Period } from './windows.js';
 
 /**
  * Counts this request in every period and returns the usage before it, in one round trip: per key a
