@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { unsendableHeader } from '../response-transformer/schema.js';
 import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
 import { compileTemplate } from '../transform/request-template.js';
 import { colonList, listAt, record } from '../transform/schema-parts.js';
@@ -38,7 +39,7 @@ export const schema: PluginSchemaInfo = {
       }
     }
     const uri = (config.replace as { uri?: unknown } | undefined)?.uri;
-    return typeof uri === 'string' ? templateError(uri, 'replace.uri') : null;
+    return (typeof uri === 'string' ? templateError(uri, 'replace.uri') : null) ?? unsendableHeader(config);
   },
 };
 

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import { checkBodyFunctions } from '../transform/body-functions.js';
+import { jsonTypes, unsendableHeader } from '../response-transformer/schema.js';
 import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
 import { compileValueMatcher, isRegexSpec } from '../transform/header-transform.js';
 import { parseJsonPath } from '../transform/json-path.js';
-import { colonList, jsonTypeList, listAt, record } from '../transform/schema-parts.js';
+import { colonList, listAt, record } from '../transform/schema-parts.js';
 import { checkStatusList } from '../transform/status-filter.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
@@ -12,7 +13,7 @@ import { KONG_VERSION } from '../../util/versions.js';
 // Kong strings are non-empty unless a schema says otherwise (kong/db/schema/init.lua, len_min 1).
 const names = () => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] }));
 const ifStatus = () => Type.Optional(Type.Array(Type.String({ minLength: 1 })));
-const valueRecord = () => record({ json: colonList(), json_types: jsonTypeList(), headers: colonList(), if_status: ifStatus() });
+const valueRecord = () => record({ json: colonList(), json_types: jsonTypes(), headers: colonList(), if_status: ifStatus() });
 const nullableList = () => Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.Null()], { default: null }));
 const STATUS_PARTS = ['remove', 'rename', 'replace', 'add', 'append', 'transform'] as const;
 
@@ -34,7 +35,7 @@ export const schema: PluginSchemaInfo = {
       rename: record({ json: colonList(), headers: colonList(), if_status: ifStatus() }),
       replace: record({
         json: colonList(),
-        json_types: jsonTypeList(),
+        json_types: jsonTypes(),
         headers: colonList(),
         body: Type.Optional(Type.String({ minLength: 1 })),
         if_status: ifStatus(),
@@ -58,6 +59,8 @@ export const schema: PluginSchemaInfo = {
       const err = checkHeaderNames([renames[i]!], true);
       if (err !== null) return `rename.headers[${i}]: ${err}`;
     }
+    const unsendable = unsendableHeader(config);
+    if (unsendable !== null) return unsendable;
     const removals = listAt(config, 'remove', 'headers');
     for (let i = 0; i < removals.length; i++) {
       const { value } = splitColonPair(removals[i]!.trim());
