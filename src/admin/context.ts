@@ -52,6 +52,13 @@ export interface SchemaSource {
   jsonPlugin(name: string): unknown;
 }
 
+/** A request body, read for POST, PUT and PATCH (only `/schemas/{entity}/validate` looks at it). */
+export interface AdminBody {
+  readonly contentType: string | null;
+  /** Null when the body was larger than the Admin API reads. */
+  readonly bytes: Buffer | null;
+}
+
 export interface AdminRequest {
   readonly snap: AdminSnapshot;
   readonly node: NodeFacts;
@@ -59,6 +66,8 @@ export interface AdminRequest {
   /** Raw request path as sent (before decoding), used to build `next` links. */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** Null for methods without a body. */
+  readonly body: AdminBody | null;
   /** Show certificate keys, key material and credential secrets instead of `[redacted]`. */
   readonly exposeSecrets: boolean;
 }

@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AdminRequest, AdminSnapshot, NodeFacts, RuntimeFacts, ServerStatsInput } from './context.js';
+import type { AdminBody, AdminRequest, AdminSnapshot, NodeFacts, RuntimeFacts, ServerStatsInput } from './context.js';
 import { buildAdminRoutes } from './endpoints.js';
 import { type AdminResponse, message, unauthorized } from './responses.js';
 import { dispatch, pathSegments, type RouteTable } from './route-table.js';
@@ -60,18 +60,24 @@ export function createAdminServer(o: AdminOptions): AdminServer {
     runtime: () => o.runtime(),
   };
   const token = o.token === undefined ? null : Buffer.from(o.token);
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    // Bodies are never read (every write is refused); draining keeps the connection reusable.
-    req.resume();
-    req.on('error', () => {});
-    res.on('error', () => {});
+  const respond = (req: IncomingMessage, res: ServerResponse, body: AdminBody | null) => {
     let out: AdminResponse;
     try {
-      out = token && !authorized(req, token) ? unauthorized : handle(table, o, node, schemas, req.method ?? 'GET', req.url ?? '/');
+      out = token && !authorized(req, token) ? unauthorized : handle(table, o, node, schemas, req.method ?? 'GET', req.url ?? '/', body);
     } catch {
       out = message(500, 'An unexpected error occurred');
     }
     send(res, req.method === 'HEAD', out);
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    req.on('error', () => {});
+    res.on('error', () => {});
+    if (!BODY_METHODS.has(req.method ?? '') || (token && !authorized(req, token))) {
+      // Not read, but drained: the connection stays reusable.
+      req.resume();
+      return respond(req, res, null);
+    }
+    readBody(req, (bytes) => respond(req, res, { contentType: req.headers['content-type'] ?? null, bytes }));
   };
 
   const servers: Server[] = [];
@@ -113,6 +119,7 @@ export function handle(
   schemas: AdminRequest['schemas'],
   method: string,
   rawUrl: string,
+  body: AdminBody | null = null,
 ): AdminResponse {
   const url = splitUrl(rawUrl);
   const segments = url && pathSegments(url.path);
@@ -127,8 +134,24 @@ export function handle(
     path,
     query: new URLSearchParams(url.query),
     exposeSecrets: o.exposeSecrets === true,
+    body,
   };
   return dispatch(table, method, segments, ctx);
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Enough for any one entity; what is larger is drained, not kept. */
+const MAX_BODY_BYTES = 1 << 20;
+
+function readBody(req: IncomingMessage, done: (bytes: Buffer | null) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(c);
+    else chunks.length = 0;
+  });
+  req.once('end', () => done(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
 }
 
 function splitUrl(raw: string): { path: string; query: string } | null {
