@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import t from 'tap';
-import { gatewayWithService } from '../../helpers/gateway.js';
+import { gatewayWithService, until } from '../../helpers/gateway.js';
 import { request, type Response } from '../../helpers/http.js';
 
 /** Sends `chunks` with Transfer-Encoding: chunked (no Content-Length). */
@@ -41,6 +41,11 @@ t.test('request-size-limiting', async (t) => {
         paths: [/defaults]
         plugins:
           - name: request-size-limiting
+      - name: mb
+        paths: [/mb]
+        plugins:
+          - name: request-size-limiting
+            config: { allowed_payload_size: 1, size_unit: megabytes }
 `);
 
   await t.test('Content-Length within and over the limit', async (t) => {
@@ -89,4 +94,54 @@ t.test('request-size-limiting', async (t) => {
     t.equal(res.status, 200);
     t.equal(up.seen.at(-1)!.headers['content-length'], undefined, 'no Content-Length invented for the upstream');
   });
+
+  // kong.request.limit_body: the body is counted as it streams upstream, never buffered whole.
+  await t.test('a chunked body over the limit is cut off while streaming', async (t) => {
+    const ok = await chunked(gw.port, '/mb', Array.from({ length: 10 }, () => Buffer.alloc(64 * 1024, 97)));
+    t.equal(ok.status, 200);
+    t.equal(up.seen.at(-1)!.body.length, 640 * 1024, 'under the limit: streamed through whole');
+
+    const seen = up.seen.length;
+    const aborted = up.aborted;
+    const over = await uploadUntilAnswered(gw.port, '/mb', 64 * 1024 * 1024);
+    t.equal(over.status, 413);
+    t.match(over.body, /Request size limit exceeded/);
+    t.equal(over.connection, 'close');
+    t.ok(over.sentWhenAnswered < 16 * 1024 * 1024, `answered after ${over.sentWhenAnswered} bytes of 64 MB`);
+    t.ok(await until(() => up.aborted === aborted + 1), 'the upstream saw the oversized body cut off mid-way');
+    t.equal(up.seen.length, seen, 'the upstream never completed the oversized request');
+  });
 });
+
+/** Offers up to `total` bytes in 64 KB chunks, stopping as soon as the answer comes; says how much was sent by then. */
+function uploadUntilAnswered(
+  port: number,
+  path: string,
+  total: number,
+): Promise<{ status: number; body: string; sentWhenAnswered: number; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let stopped = false;
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+      stopped = true;
+      const sentWhenAnswered = sent;
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString(), sentWhenAnswered, connection: res.headers.connection });
+      });
+    });
+    req.on('error', () => undefined); // the gateway closes the connection mid-upload
+    const chunk = Buffer.alloc(64 * 1024, 98);
+    const pump = () => {
+      while (!stopped && sent < total) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!stopped) req.end();
+    };
+    pump();
+    const timer = setTimeout(() => reject(new Error(`no answer from ${path} in 10 s`)), 10_000);
+  });
+}
