@@ -26,3 +26,15 @@ t.test('kong.schema.json works in a plain JSON Schema validator (as editors use 
   t.notOk(validate({ _format_version: '3.0', services: [{ host: 'h', port: 'x' }] }));
   t.notOk(validate({ _format_version: '3.0', plugins: [{ name: 'request-termination', config: { status_code: 99 } }] }), 'plugin configs are checked too');
 });
+
+t.test('kong.schema.json accepts the files Kong and decK export (nulls, parameters, decK metadata)', async (t) => {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'kong.schema.json'), 'utf8')) as object);
+  for (const name of ['15-deck-dump-with-nulls.yaml', '16-konnect-dump.yaml', '17-kong-db-export.yaml', '18-format-1.1-with-nulls.yaml']) {
+    const doc = parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', name), 'utf8'), { version: '1.1' }) as unknown;
+    t.ok(validate(doc), name, { errors: validate.errors });
+  }
+  // A null is "unset" only where a field may be left out (src/config/nullable.ts).
+  t.notOk(validate({ _format_version: '3.0', plugins: [{ name: null }] }), 'a null plugin name');
+  t.notOk(validate({ _format_version: null }), 'a null _format_version');
+});
