@@ -3,7 +3,7 @@
  * Each case names the Kong spec or doc it matches: spec/03-plugins/33-serverless-functions/02-access_spec.lua
  * (its mock_fn_* functions) or the pre-function plugin documentation's examples.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startTestGateway } from '../helpers/gateway.js';
 import { request, type RequestOptions, type Response } from '../helpers/http.js';
 import { type EchoedRequest, startUpstream } from '../helpers/upstream.js';
@@ -18,8 +18,6 @@ interface Case {
   readonly req?: RequestOptions & { path?: string };
   readonly expect: (t: Test, res: Response, seen: EchoedRequest | undefined) => void;
 }
-
-type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 
 const CASES: Case[] = [
   {

@@ -100,6 +100,8 @@ export class LuaEngine implements ArrayMarker {
   readonly #pending = new Map<LuaState, Promise<unknown>>();
   readonly #settled = new Map<LuaState, { ok: boolean; value: unknown; tuple: boolean }>();
   readonly #free: LuaState[] = [];
+  readonly #slots = new Map<LuaState, number>();
+  readonly #freeSlots: number[] = [];
   #poolCount = 0;
   #poolRef = 0;
   #pendingToken = 0;
@@ -321,19 +323,46 @@ export class LuaEngine implements ArrayMarker {
   #acquire(): LuaState {
     const free = this.#free.pop();
     if (free !== undefined) return free;
+    return this.#newThread(this.#freeSlots.pop() ?? ++this.#poolCount);
+  }
+
+  /** A coroutine anchored in the pool table at `slot` (the slot's previous thread, if any, becomes garbage). */
+  #newThread(slot: number): LuaState {
     const L = this.L;
     wasm._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.#poolRef));
     const T = wasm._lua_newthread(L);
-    // Anchored in the pool table for good; beyond the pool a thread lives as long as its call.
-    wasm._lua_rawseti(L, -2, BigInt(++this.#poolCount));
+    wasm._lua_rawseti(L, -2, BigInt(slot));
     wasm._lua_settop(L, 0);
+    this.#slots.set(T, slot);
     return T;
   }
 
-  #releaseThread(T: LuaState, clean: boolean): void {
-    if (!clean) wasm._lua_resetthread(T);
-    wasm._lua_settop(T, 0);
-    if (this.#free.length < POOL_SIZE) this.#free.push(T);
+  /**
+   * 'ok': reusable as it is; 'exit': suspended by EXIT, reset; 'failed': an error may have left the thread with
+   * hooks off (Lua does not restore allowhook when a hook's error ends a resume), so a new one takes its slot.
+   */
+  #releaseThread(T: LuaState, how: 'ok' | 'exit' | 'failed'): void {
+    const slot = this.#slots.get(T)!;
+    let next = T;
+    if (how === 'failed') {
+      this.#slots.delete(T);
+      next = this.#newThread(slot);
+    } else {
+      if (how === 'exit') wasm._lua_resetthread(T);
+      wasm._lua_settop(T, 0);
+    }
+    if (this.#free.length < POOL_SIZE) {
+      this.#free.push(next);
+      return;
+    }
+    // Beyond the pool (many calls waited at once), the thread goes.
+    const L = this.L;
+    wasm._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.#poolRef));
+    wasm._lua_pushnil(L);
+    wasm._lua_rawseti(L, -2, BigInt(slot));
+    wasm._lua_settop(L, 0);
+    this.#slots.delete(next);
+    this.#freeSlots.push(slot);
   }
 
   /**
@@ -373,22 +402,22 @@ export class LuaEngine implements ArrayMarker {
     }
     const left = remainingMs - (Date.now() - started);
     if (status === LUA_OK) {
-      this.#releaseThread(T, true);
+      this.#releaseThread(T, 'ok');
       return undefined;
     }
     if (status !== LUA_YIELD) {
       const message = readText(T, -1);
       this.#pending.delete(T);
-      this.#releaseThread(T, false);
+      this.#releaseThread(T, 'failed');
       throw new Error(message.startsWith(label) ? message : `${label}: ${message}`);
     }
     if (this.#isToken(T, this.#exitToken)) {
-      this.#releaseThread(T, false);
+      this.#releaseThread(T, 'exit');
       return EXITED;
     }
     const pending = this.#pending.get(T);
     if (pending === undefined || !this.#isToken(T, this.#pendingToken)) {
-      this.#releaseThread(T, false);
+      this.#releaseThread(T, 'exit');
       throw new Error(`${label}: attempt to yield from outside a coroutine`);
     }
     this.#pending.delete(T);
