@@ -162,7 +162,14 @@ export function watchFile(file: string, h: WatchHandlers): FileWatcher {
 
   watcher.on('all', onEvent);
   watcher.on('error', (err) => h.onError(err instanceof Error ? err : new Error(String(err))));
-  const ready = new Promise<void>((res) => watcher.once('ready', () => res()));
+  // The file was read before the watcher existed, and chokidar sees nothing until it is armed: one look then, so a
+  // save made in between (an edit just after `sluice start`) is loaded instead of waiting for the next save.
+  const ready = new Promise<void>((res) =>
+    watcher.once('ready', () => {
+      res();
+      onEvent();
+    }),
+  );
 
   return {
     ready,

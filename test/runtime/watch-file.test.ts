@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, open, rename, rm, symlink, unlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { md5 } from '../../src/config/load.js';
 import { watchFile } from '../../src/runtime/watch-file.js';
+import { until } from '../helpers/gateway.js';
 
 interface Seen {
   changes: string[];
@@ -29,18 +31,11 @@ async function setup(t: Test, initial: string, layout: 'plain' | 'configmap' = '
     onMissing: () => seen.missing++,
     onError: (err) => t.fail(err.message),
   });
+  // As the gateway does: the content it loaded is not a change.
+  w.setKnownHash(md5(initial));
   t.teardown(() => w.close());
   await w.ready;
   return { dir, file, seen, w };
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return cond();
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -49,6 +44,22 @@ t.test('in-place write', async (t) => {
   const { file, seen } = await setup(t, 'a');
   await writeFile(file, 'b');
   t.ok(await until(() => seen.changes.includes('b')), 'change seen');
+});
+
+t.test('a save made while the watcher is being armed is seen', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-watch-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'kong.yaml');
+  await writeFile(file, 'loaded');
+  const changes: string[] = [];
+  const w = watchFile(file, { debounceMs: 40, onChange: ({ text }) => changes.push(text), onMissing: () => {}, onError: (err) => t.fail(err.message) });
+  w.setKnownHash(md5('loaded'));
+  t.teardown(() => w.close());
+  // Before chokidar is armed: no event will ever announce this write.
+  await writeFile(file, 'saved before ready');
+  await w.ready;
+  t.ok(await until(() => changes.includes('saved before ready')), 'change seen');
+  t.same(changes, ['saved before ready'], 'once, and the loaded content is not reported');
 });
 
 t.test('atomic rename-over save (vim, VS Code, JetBrains)', async (t) => {
