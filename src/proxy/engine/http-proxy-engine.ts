@@ -7,7 +7,7 @@ import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
 import { hasRequestBody, isChunked, requestHeaderObject } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
-import { depthCheck } from './verify-depth.js';
+import { depthCheck, poolDepth } from './verify-depth.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest } from '../../http/engine.js';
 
 type Listener = (...args: unknown[]) => void;
@@ -76,17 +76,24 @@ class HttpProxyAttempt extends Attempt {
   };
 }
 
-/** The attempt whose ClientRequest the agent is about to see; set only for the span of one web() call. */
-let binding: { attempt: HttpProxyAttempt; servername: string | undefined } | null = null;
+/** What the engine's agents hand a new ClientRequest to: the attempt that made it, and its TLS server name. */
+interface Binding {
+  attempt: HttpProxyAttempt;
+  servername: string | undefined;
+}
 
-/** A keep-alive agent that hands each new ClientRequest to the attempt that made it. */
-function bindingAgent<A extends HttpAgent>(agent: A): A {
+/**
+ * A keep-alive agent that hands each new ClientRequest to the attempt that made it. http-proxy builds the
+ * request inside web() and passes nothing of ours along, so the attempt waits in its engine's `binding` slot
+ * for exactly that synchronous call: one slot per engine, so two engines (two gateways) never see each other's.
+ */
+function bindingAgent<A extends HttpAgent>(agent: A, slot: { binding: Binding | null }): A {
   const holder = agent as unknown as { addRequest: AddRequest };
   const addRequest = holder.addRequest;
   holder.addRequest = function (this: A, req: ClientRequest, options: Record<string, unknown>) {
-    const b = binding;
+    const b = slot.binding;
     if (b !== null) {
-      binding = null;
+      slot.binding = null;
       b.attempt.attach(req);
       if (b.servername !== undefined) options.servername = b.servername;
     }
@@ -102,10 +109,13 @@ function lastListener(emitter: IncomingMessage, event: string, before: number): 
 
 export class HttpProxyEngine implements ProxyEngine {
   readonly name = 'http-proxy' as const;
+  /** The attempt this engine's agents are about to see (set only for the span of one web() call). */
+  private readonly slot: { binding: Binding | null } = { binding: null };
   // Kong: upstream keepalive on, idle connections kept 60 s.
-  private readonly httpAgent = bindingAgent(new HttpAgent({ keepAlive: true, scheduling: 'lifo' }));
-  private readonly httpsAgent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }));
-  // The agent pools sockets by TLS options but not by the identity check, so each verify depth gets its own.
+  private readonly httpAgent = bindingAgent(new HttpAgent({ keepAlive: true, scheduling: 'lifo' }), this.slot);
+  private readonly httpsAgent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }), this.slot);
+  // The agent pools sockets by TLS options but not by the identity check, so each verify depth gets its own
+  // (at most MAX_VERIFY_DEPTH + 1: larger depths allow the same chains).
   private readonly depthAgents = new Map<number, HttpsAgent>();
   private readonly server = httpProxy.createProxyServer({
     xfwd: false,
@@ -159,7 +169,7 @@ export class HttpProxyEngine implements ProxyEngine {
     const errors = req.listenerCount('error');
     const aborts = req.listenerCount('aborted');
     req.headers = requestHeaderObject(up.headers, false, body == null && isChunked(clientHeaders)) as typeof clientHeaders;
-    binding = { attempt, servername };
+    this.slot.binding = { attempt, servername };
     try {
       this.server.web(req, res, options, attempt.onProxyError);
     } catch (err) {
@@ -167,7 +177,7 @@ export class HttpProxyEngine implements ProxyEngine {
       attempt.fail(err as Error);
     } finally {
       req.headers = clientHeaders;
-      binding = null;
+      this.slot.binding = null;
     }
     const onError = lastListener(req, 'error', errors);
     const onAborted = lastListener(req, 'aborted', aborts);
@@ -182,11 +192,12 @@ export class HttpProxyEngine implements ProxyEngine {
 
   private httpsAgentFor(t: UpstreamRequest['tls']): HttpsAgent {
     if (t === undefined || !t.rejectUnauthorized || t.verifyDepth === undefined) return this.httpsAgent;
-    let agent = this.depthAgents.get(t.verifyDepth);
+    const depth = poolDepth(t.verifyDepth);
+    let agent = this.depthAgents.get(depth);
     if (agent === undefined) {
       // http-proxy copies only some TLS options to the request; the agent's own options reach tls.connect.
-      agent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo', checkServerIdentity: depthCheck(t.verifyDepth) }));
-      this.depthAgents.set(t.verifyDepth, agent);
+      agent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo', checkServerIdentity: depthCheck(depth) }), this.slot);
+      this.depthAgents.set(depth, agent);
     }
     return agent;
   }

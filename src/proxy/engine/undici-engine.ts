@@ -5,11 +5,14 @@ import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
 import { hasRequestBody, requestHeaderList } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
-import { depthCheck } from './verify-depth.js';
+import { PoolKeys } from './pool-keys.js';
+import { depthCheck, poolDepth } from './verify-depth.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest } from '../../http/engine.js';
 
 // Kong: upstream_keepalive_idle_timeout defaults to 60 s.
 const KEEPALIVE_MS = 60_000;
+/** Agents (one per distinct connect timeout and TLS material) kept at once; the least recently used is closed. */
+const MAX_AGENTS = 64;
 
 /** An attempt driven by undici's dispatch handler callbacks (no intermediate streams). */
 class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
@@ -62,36 +65,6 @@ class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
   }
 }
 
-// Pools are keyed by TLS material; PEM strings and CA lists come from the compiled service plan (or a PDK
-// call), so short ids by identity avoid hashing kilobytes of PEM on every request.
-const pemIds = new Map<string, number>();
-const listIds = new WeakMap<readonly string[], number>();
-let nextId = 1;
-
-function pemId(pem: string | undefined): number {
-  if (pem === undefined) return 0;
-  let id = pemIds.get(pem);
-  if (id === undefined) pemIds.set(pem, (id = nextId++));
-  return id;
-}
-
-function listId(list: readonly string[] | undefined): number {
-  if (list === undefined) return 0;
-  let id = listIds.get(list);
-  if (id === undefined) listIds.set(list, (id = nextId++));
-  return id;
-}
-
-function tlsKey(up: UpstreamRequest): string {
-  const t = up.tls;
-  if (up.protocol === 'http' || t === undefined) return `${up.protocol}|${up.connectTimeout}`;
-  let key = `https|${up.connectTimeout}|${t.rejectUnauthorized ? 1 : 0}|${t.verifyDepth ?? ''}`;
-  if (t.ca !== undefined || t.cert !== undefined || t.key !== undefined) {
-    key += `|${listId(t.ca)}|${pemId(t.cert)}|${pemId(t.key)}`;
-  }
-  return key;
-}
-
 /**
  * undici's connector with Kong's connect_timeout (TCP connect and TLS handshake) on a native timer: undici's
  * own connect timer has the same 1 s resolution as its others.
@@ -130,13 +103,31 @@ function origin(up: UpstreamRequest): string {
 export class UndiciEngine implements ProxyEngine {
   readonly name = 'undici' as const;
   // undici's connect options (timeout, TLS trust) are per agent, so each distinct set gets its own pool.
+  // Map order is recency order, so the first agent is the least recently used.
   private readonly agents = new Map<string, Agent>();
+  private readonly keys: PoolKeys;
+  private readonly maxAgents: number;
   private readonly tunnels = new Tunnels();
 
+  constructor(opts: { maxAgents?: number; maxPems?: number } = {}) {
+    this.maxAgents = opts.maxAgents ?? MAX_AGENTS;
+    this.keys = new PoolKeys(opts.maxPems);
+  }
+
+  /** Agents held now (tests). */
+  get agentCount(): number {
+    return this.agents.size;
+  }
+
   private agentFor(up: UpstreamRequest): Agent {
-    const key = tlsKey(up);
+    const key = this.keys.key(up);
     let agent = this.agents.get(key);
-    if (agent === undefined) {
+    if (agent !== undefined) {
+      if (this.agents.size > 1) {
+        this.agents.delete(key);
+        this.agents.set(key, agent);
+      }
+    } else {
       const t = up.tls;
       const connect: Record<string, unknown> = {};
       if (up.protocol === 'https' && t !== undefined) {
@@ -144,13 +135,20 @@ export class UndiciEngine implements ProxyEngine {
         if (t.ca !== undefined) connect.ca = t.ca;
         if (t.cert !== undefined) connect.cert = t.cert;
         if (t.key !== undefined) connect.key = t.key;
-        if (t.rejectUnauthorized && t.verifyDepth !== undefined) connect.checkServerIdentity = depthCheck(t.verifyDepth);
+        if (t.rejectUnauthorized && t.verifyDepth !== undefined) connect.checkServerIdentity = depthCheck(poolDepth(t.verifyDepth));
       }
       agent = new Agent({
         connect: connectorWithTimeout(connect, up.connectTimeout),
         keepAliveTimeout: KEEPALIVE_MS,
         keepAliveMaxTimeout: KEEPALIVE_MS,
       });
+      if (this.agents.size >= this.maxAgents) {
+        // Per-request timeouts and TLS material (kong.service.set_*) can name any number of pools: the one
+        // unused longest goes. close() lets its requests in flight finish, then drops its connections.
+        const [oldKey, old] = this.agents.entries().next().value!;
+        this.agents.delete(oldKey);
+        old.close().catch(() => undefined);
+      }
       this.agents.set(key, agent);
     }
     return agent;
