@@ -4,6 +4,7 @@ import type { PhaseName } from '../pdk/phases.js';
 import type { RedisPool } from '../redis/pool.js';
 import type { SharedDicts } from '../shared-dict/shared-dict.js';
 import type { Entities, Plugin } from '../schema/index.js';
+import type { PrometheusMetrics } from './prometheus/metrics.js';
 import type { PluginSchemaInfo } from './types.js';
 
 /** One handler per phase of src/pdk/phases.ts; async only where Kong's phase can yield (not the filters). */
@@ -42,6 +43,8 @@ export interface PluginCreateContext {
    * dictionary held by another process); keep the synchronous answer synchronous (src/shared-dict/shared-dict.ts).
    */
   readonly dictionaries: SharedDicts;
+  /** The gateway's Prometheus metrics, read by /metrics: kept across reloads, dropped at stop; absent without a gateway. */
+  readonly prometheus?: PrometheusMetrics;
 }
 
 /**
