@@ -1,5 +1,5 @@
 import { MemoryDict } from './memory-dict.js';
-import { SHARED_DICTS, type SharedDictName, type SharedDicts } from './shared-dict.js';
+import { type GatewayDicts, SHARED_DICTS, type SharedDictName } from './shared-dict.js';
 
 export interface MemoryDictsOptions {
   /** Capacity per dictionary in keys, where the declared default does not fit (tests, a small node). */
@@ -12,7 +12,7 @@ export interface MemoryDictsOptions {
  * runtime makes one at start and closes it at stop; a snapshot compiled without a gateway (tests, `validate`)
  * gets one of its own.
  */
-export class MemoryDicts implements SharedDicts {
+export class MemoryDicts implements GatewayDicts {
   readonly #dicts = new Map<SharedDictName, MemoryDict>();
   readonly #opts: MemoryDictsOptions;
 

@@ -49,3 +49,12 @@ export type SharedDictName = keyof typeof SHARED_DICTS;
 export interface SharedDicts {
   get(name: SharedDictName): SharedDict;
 }
+
+/**
+ * What a gateway holds for its whole life: its dictionaries and their end. In one process that is a
+ * MemoryDicts; a worker of a multi-process node would hold one that forwards to the primary, whose close()
+ * detaches from it (the primary's own dictionaries live until the node stops).
+ */
+export interface GatewayDicts extends SharedDicts {
+  close(): void | Promise<void>;
+}
