@@ -18,7 +18,7 @@ const logger = createLogger({ level: 'error' });
 const starts = windowStarts(Date.UTC(2024, 0, 1, 10, 30, 15));
 
 /** A dictionary answering every operation a tick later, as one held by another process would. */
-function later(inner: SharedDict): SharedDict {
+function later(inner: MemoryDict): SharedDict {
   const tick = <T>(f: () => T) => new Promise<T>((resolve, reject) => setImmediate(() => {
     try {
       resolve(f());
