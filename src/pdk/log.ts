@@ -2,7 +2,7 @@ import type { LogFields, LogLevel } from '../log/logger.js';
 import { ENV, enter, Namespace } from './namespace.js';
 import { type PhaseRule, rules } from './phase-rules.js';
 import { serializeLog } from './serialize.js';
-import type { RequestState } from './state.js';
+import type { RequestState, SerializeMode } from './state.js';
 
 const R = rules('kong.log');
 
@@ -49,12 +49,16 @@ export class PdkLog extends Namespace {
     return serializeLog(enter(this, R.serialize));
   }
 
-  /** Adds (or with null removes) a value in what kong.log.serialize() returns, by dotted key (Kong). */
-  set_serialize_value(key: string, value: unknown): readonly [true, null] | readonly [null, string] {
+  /**
+   * Adds, replaces (or with null removes) a value in what kong.log.serialize() returns, by dotted key; `\\.` is
+   * a literal dot; options.mode 'set' (default), 'add' or 'replace' (Kong). Misuse throws, as Kong's error().
+   */
+  set_serialize_value(key: string, value: unknown, options?: { mode?: SerializeMode } | null): void {
     const s = enter(this, R.set_serialize_value);
-    if (typeof key !== 'string' || key === '') return [null, 'key must be a non-empty string'] as const;
-    (s.serializeValues ??= []).push([key, value]);
-    return [true, null] as const;
+    if (typeof key !== 'string') throw new TypeError('key must be a string');
+    const mode = options?.mode ?? 'set';
+    if (mode !== 'set' && mode !== 'add' && mode !== 'replace') throw new TypeError("mode must be 'set', 'add' or 'replace'");
+    (s.serializeValues ??= []).push([key, value, mode]);
   }
 }
 

@@ -1,10 +1,12 @@
 import type { BalancerPlan } from '../balancer/plan.js';
 import type { RouteLike, Router } from '../router/types.js';
-import type { Consumer } from '../schema/index.js';
+import type { Consumer, Route, Service } from '../schema/index.js';
 import type { UpstreamTlsPlan } from '../tls/upstream-tls.js';
 
 /** A service as the proxy path needs it: every value derived from config computed once at load time. */
 export interface ServicePlan {
+  /** The service entity as loaded (kong.router.get_service, kong.log.serialize's `service`). */
+  readonly entity: Service;
   readonly id: string;
   readonly name: string | null;
   readonly enabled: boolean;
@@ -33,6 +35,8 @@ export interface ServicePlan {
  * make pdk import plugins (Fastify declares its decorators the same way).
  */
 export interface RoutePlan extends RouteLike {
+  /** The route entity as loaded (kong.router.get_route, kong.log.serialize's `route`). */
+  readonly entity: Route;
   readonly service: ServicePlan | null;
   readonly stripPath: boolean;
   /** path_handling v1 (Kong's `traditional` router); v0 otherwise. */

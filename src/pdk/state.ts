@@ -13,6 +13,19 @@ export interface ExitResponse {
   headers: OutgoingHttpHeaders;
 }
 
+/** kong.log.set_serialize_value's options.mode (Kong): set always, add where absent, replace where present. */
+export type SerializeMode = 'set' | 'add' | 'replace';
+
+/** One balancer try, as Kong's ctx.balancer_data.tries (kong.log.serialize's `tries`). */
+export interface UpstreamTry {
+  ip: string;
+  port: number;
+  balancer_latency: number;
+  /** Set when this try failed and another followed or the request failed: Kong's "failed" / "next". */
+  state?: 'failed' | 'next';
+  code?: number;
+}
+
 /** A change to the upstream request (kong.service.request.*, kong.service.set_*), kept until the request exists. */
 export type UpstreamEdit<A> = (up: UpstreamRequest, arg: A) => void;
 
@@ -48,15 +61,26 @@ export class RequestState {
    * service body (kong.service.response.get_raw_body) apart from the body sent.
    */
   serviceBody: Buffer | null = null;
-  /** kong.log.set_serialize_value: [dotted key, value] applied to kong.log.serialize(). */
-  serializeValues: [string, unknown][] | null = null;
+  /** kong.log.set_serialize_value: [dotted key, value, mode] applied to kong.log.serialize(), in call order. */
+  serializeValues: [string, unknown, SerializeMode][] | null = null;
   /** Upstream changes made before the upstream request existed (rewrite phase), in call order. */
   upstreamEdits: [UpstreamEdit<never>, unknown][] | null = null;
   responseSource: 'service' | 'exit' | 'error' | null = null;
   /** kong.service.request.enable_buffering: the upstream response is read whole before the response phases. */
   bufferResponse = false;
   upstreamStatus: number | null = null;
+  /** Kong's KONG_WAITING_TIME: upstream request sent → upstream response headers (latencies.proxy). */
   upstreamLatencyMs: number | null = null;
+  /** Kong's KONG_PROXY_LATENCY: start → the first upstream request sent. */
+  proxyLatencyMs: number | null = null;
+  /** Kong's KONG_RESPONSE_LATENCY: start → the gateway's own answer (exit or error) began. */
+  responseLatencyMs: number | null = null;
+  /** Balancer tries, in order (Kong: ctx.balancer_data.tries). */
+  tries: UpstreamTry[] | null = null;
+  /** The connection's bytes written before this request: response.size is what it wrote since (nginx $bytes_sent). */
+  readonly bytesWrittenBefore: number;
+  /** The port the request came in on (nginx $server_port), read while the connection is surely open. */
+  readonly serverPort: number;
   readonly shared: Record<string, unknown> = {};
   /** The plugin instance whose handler is running (kong.ctx.plugin, kong.log). */
   currentPlugin: { readonly id: string; readonly name: string } | null = null;
@@ -76,6 +100,8 @@ export class RequestState {
     startedAt: number,
   ) {
     this.startedAt = startedAt;
+    this.bytesWrittenBefore = req.socket.bytesWritten ?? 0;
+    this.serverPort = req.socket.localPort ?? 0;
   }
 
   /**

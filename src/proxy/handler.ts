@@ -13,6 +13,7 @@ import { requestHost, validHost } from '../util/host-port.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import type { PeerAddress } from '../balancer/plan.js';
 import type { RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
+import type { RequestState } from '../pdk/state.js';
 import { writeBuffered } from './engine/client-response.js';
 import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from '../http/engine.js';
 import { SERVER_TOKEN, sendKongMessage } from '../http/kong-response.js';
@@ -76,6 +77,8 @@ export class Exchange implements ProxyHooks {
   /** Hash inputs the router and plugins know (uri captures, authenticated consumer); set before send(). */
   captures: Readonly<Record<string, string>> | null = null;
   consumerId: string | null = null;
+  /** Requests with plugins: where tries and latencies are recorded for kong.log.serialize(). */
+  state: RequestState | null = null;
   /** The balancer's per-request state (hash value, targets tried), made on the first balanced try. */
   balance: BalanceRequest | null = null;
 
@@ -112,6 +115,11 @@ export class Exchange implements ProxyHooks {
     }
     this.tries++;
     if (this.tries === 1) this.proxyLatency = Math.round(performance.now() - this.startedAt);
+    const state = this.state;
+    if (state !== null) {
+      state.proxyLatencyMs = this.proxyLatency;
+      (state.tries ??= []).push({ ip: up.host, port: up.port, balancer_latency: 0 });
+    }
     // The one place a request leaves for the upstream: a tunnel is only a different engine call.
     if (this.upgradeHead === null) this.ctx.engine.proxy(this.req, this.res, up, this);
     else this.ctx.engine.upgrade(this.req, this.res, this.upgradeHead, up, this);
@@ -124,8 +132,11 @@ export class Exchange implements ProxyHooks {
       h.via = h.via ? `${h.via}, ${VIA}` : VIA;
       if (h.server === undefined) h.server = SERVER_TOKEN;
     }
+    // Kong's KONG_WAITING_TIME: the upstream request was sent → its response headers are here.
+    const waiting = Math.round(performance.now() - this.startedAt) - this.proxyLatency;
+    if (this.state !== null) this.state.upstreamLatencyMs ??= waiting;
     if (settings.latencyTokens) {
-      h['x-kong-upstream-latency'] = String(Math.round(performance.now() - this.startedAt) - this.proxyLatency);
+      h['x-kong-upstream-latency'] = String(waiting);
       h['x-kong-proxy-latency'] = String(this.proxyLatency);
     }
     if (settings.requestIdDownstream) h['x-kong-request-id'] = this.requestId;
@@ -149,6 +160,11 @@ export class Exchange implements ProxyHooks {
     // Every balanced try is reported once: in-flight counts, latency and passive health (not for client aborts).
     if (this.balance !== null && this.peer !== null) this.balancer!.report(this.peer, gone ? null : result);
     if (result.ok) return;
+    const last = this.state?.tries?.at(-1);
+    if (last !== undefined) {
+      last.state = 'failed';
+      last.code = FAILURE_STATUS[result.kind];
+    }
     if (gone) {
       // The client went away first: nothing failed upstream and nobody is left to answer.
       this.ctx.logger.debug('client closed the connection', { request_id: this.requestId, tries: this.tries });

@@ -95,6 +95,7 @@ class PluginResponse implements ResponsePhases {
 
   send(status: number, body: Buffer | null, headers: OutgoingHttpHeaders, source: 'exit' | 'error'): void {
     const { state } = this;
+    state.responseLatencyMs ??= Math.round(performance.now() - state.startedAt);
     state.responseStatus = status;
     // Headers set earlier in access stay, under the answer's own (an exit's headers win).
     state.responseHeaders = state.responseHeaders !== null ? { ...state.responseHeaders, ...headers } : headers;
@@ -326,6 +327,7 @@ function afterAccess(
     balancer,
   );
   exchange.captures = state.captures;
+  exchange.state = state;
   exchange.consumerId = state.consumer?.id ?? state.credential?.id ?? null;
   if (state.target !== null) {
     // kong.service.set_target: connect there directly; balancing, retries and health checks are skipped.

@@ -44,6 +44,7 @@ function compileService(s: Service, balancers: ReadonlyMap<string, BalancerPlan>
   const protocol = upstreamScheme(s.protocol);
   const balancer = balancers.get(s.host) ?? null;
   return Object.freeze({
+    entity: s,
     id: s.id,
     name: s.name ?? null,
     enabled: s.enabled !== false,

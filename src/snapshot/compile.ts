@@ -96,6 +96,7 @@ function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChai
   const httpsOnly = requiresTls(r.protocols);
   const websocket = r.protocols.some(isWebSocketProtocol);
   return {
+    entity: r,
     id: r.id,
     name: r.name ?? null,
     protocols: r.protocols,

@@ -63,13 +63,11 @@ export default definePlugin<Config>({
               path: kong.request.get_path(),
               uri_captures: kong.request.get_uri_captures(),
             },
-            matched_route: routeView(kong.router.get_route()),
-            matched_service: routeView(kong.router.get_service()),
+            // Kong echoes the entities whole.
+            matched_route: kong.router.get_route(),
+            matched_service: kong.router.get_service(),
           });
     }
   },
 });
 
-function routeView(x: { id: string; name: string | null } | null): { id: string; name: string | null } | null {
-  return x === null ? null : { id: x.id, name: x.name };
-}
