@@ -14,7 +14,7 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'sluice');
 
 /** A start on a loaded 2-core machine can take several seconds; every wait is bounded by these. */
-export const START_MS = 60_000;
+export const START_MS = 90_000;
 export const EXIT_MS = 15_000;
 
 export interface Exit {
