@@ -1,22 +1,12 @@
 /** `bin/sluice validate` as a real child process: exit codes, human and JSON output. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sluice');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 20000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
-}
+import { runSluice } from './sluice-process.js';
 
 t.test('sluice validate', async (t) => {
+  const run = (args: string[]) => runSluice(t, args);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-validate-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const good = join(dir, 'good.yaml');
@@ -28,10 +18,12 @@ t.test('sluice validate', async (t) => {
     const r = await run(['validate', good]);
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /valid \(_format_version 3\.0\): 1 services, 1 routes/);
+    t.equal(r.stderr, '', 'nothing on stderr');
   });
   t.test('invalid file: exit 1, one line per error with file:line:col', async (t) => {
     const r = await run(['validate', bad]);
     t.equal(r.code, 1);
+    t.equal(r.stdout, '', 'the errors go to stderr, nothing to stdout');
     t.match(r.stderr, `${bad}:4:11: services[0].port: value should be between 0 and 65535`);
     t.match(r.stderr, `${bad}:7:9: services[0].routes[0].pathz: unknown field (did you mean 'paths'?)`);
     t.match(r.stderr, /invalid, \d+ errors/);
