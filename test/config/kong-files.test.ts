@@ -228,6 +228,13 @@ t.test('a serverless syntax error points at its own list item, with one dotted p
       want: { path: 'services[0].plugins[0].config.header_filter[0]', message: /SyntaxError/, line: 7, column: 27 },
     },
   ]);
+  runErrors(t, [
+    {
+      name: 'a Lua function',
+      yaml: 'plugins:\n  - name: pre-function\n    config:\n      access:\n        - |\n          local ip = kong.client.get_ip()\n          if ip == "10.0.0.1" then\n            kong.response.exit(403, { message = "no" }\n          end\n',
+      want: { path: 'plugins[0].config.access[0]', message: /^Lua syntax error: .*\(line 4 of the function\)$/, line: 6, column: 11 },
+    },
+  ]);
   // A check that is about the config as a whole still points at `config`.
   runErrors(t, [{ name: 'no function at all', yaml: 'plugins:\n  - name: pre-function\n    config: {}\n', want: { path: 'plugins[0].config', message: /^at least one of these fields must be non-empty/ } }]);
 });
