@@ -10,12 +10,11 @@
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gateway, serviceYaml, type TestGateway, upstream, waitFor } from '../helpers/gateway.js';
 import { request, type Response } from '../helpers/http.js';
-import { type EchoedRequest, startUpstream, type Upstream } from '../helpers/upstream.js';
+import type { EchoedRequest, Upstream } from '../helpers/upstream.js';
 import { makePki, yamlPem } from '../tls/pki.js';
 import { startTlsUpstream } from '../tls/tls-upstream.js';
-import { waitFor } from './wait-for.js';
 
 type Phase = 'rewrite' | 'access' | 'header_filter' | 'body_filter' | 'log';
 const PHASES: readonly Phase[] = ['rewrite', 'access', 'header_filter', 'body_filter', 'log'];
@@ -359,7 +358,7 @@ async function resettingUpstream(): Promise<Upstreams['reset']> {
 }
 
 t.test('kong.service.* × phase: effect where Kong allows the call, Kong\'s phase error elsewhere', async (t) => {
-  const a = await startUpstream('A', (req, res, body) => {
+  const a = await upstream(t, 'A', (req, res, body) => {
     if (req.url?.startsWith('/chunked')) {
       res.writeHead(200, { 'content-type': 'text/plain', 'x-upstream': 'A' });
       res.write('one ');
@@ -369,8 +368,8 @@ t.test('kong.service.* × phase: effect where Kong allows the call, Kong\'s phas
     res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'A' });
     res.end(JSON.stringify({ upstream: 'A', method: req.method, url: req.url, body: body.toString() }));
   });
-  const b = await startUpstream('B');
-  const slow = await startUpstream('slow', (_req, res) => {
+  const b = await upstream(t, 'B');
+  const slow = await upstream(t, 'slow', (_req, res) => {
     setTimeout(() => res.end('late'), 2500).unref();
   });
   const reset = await resettingUpstream();
@@ -378,15 +377,14 @@ t.test('kong.service.* × phase: effect where Kong allows the call, Kong\'s phas
   const mtls = await startTlsUpstream(serverPair, pki.ca.cert);
   const u: Upstreams = { a, b, slow, reset, tls, mtls };
   t.teardown(async () => {
-    await Promise.all([a.close(), b.close(), slow.close(), tls.close(), mtls.close()]);
+    await Promise.all([tls.close(), mtls.close()]);
     await new Promise<void>((r) => reset.server.close(() => r()));
   });
 
   // body_filter functions make every route buffer its response, which would hide enable_buffering's effect:
   // that column runs on a gateway of its own.
-  const main = await startTestGateway(config(u, ['rewrite', 'access', 'header_filter', 'log']));
-  const buffering = await startTestGateway(config(u, ['rewrite', 'access', 'body_filter']));
-  t.teardown(() => Promise.all([main.close(), buffering.close()]));
+  const main = await gateway(t, config(u, ['rewrite', 'access', 'header_filter', 'log']));
+  const buffering = await gateway(t, config(u, ['rewrite', 'access', 'body_filter']));
 
   let n = 0;
   const call = async (gw: TestGateway, c: Case, phase: Phase | null): Promise<Seen & { logs: Record<string, unknown>[] }> => {
@@ -399,7 +397,7 @@ t.test('kong.service.* × phase: effect where Kong allows the call, Kong\'s phas
       headers: { 'x-case': c.fn, 'x-phase': phase ?? 'none', 'x-n': id, 'x-b-port': String(b.port), ...c.headers },
     });
     // The log phase runs after the response: wait for its line (a result or a failure) when it matters.
-    if (phase === 'log') await waitFor(() => gw.logs.slice(logsBefore).find((l) => l.msg === 'plugin failed' || String(l.msg).startsWith('case-result')));
+    if (phase === 'log') await waitFor(`case ${id}'s log line`, () => gw.logs.slice(logsBefore).find((l) => l.msg === 'plugin failed' || String(l.msg).startsWith('case-result')));
     const logs = gw.logs.slice(logsBefore);
     const result = logs.find((l) => String(l.msg).startsWith('case-result'));
     const value = result ? (JSON.parse(String(result.msg).slice('case-result '.length)) as { v: unknown }).v : undefined;
@@ -445,13 +443,8 @@ t.test('kong.service.* × phase: effect where Kong allows the call, Kong\'s phas
 });
 
 t.test('rewrite-phase changes keep their call order when replayed on the upstream request', async (t) => {
-  const up = await startUpstream('up');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: s
-    url: ${up.url}/base
-    routes: [{ name: r, paths: [/r] }]
+  const up = await upstream(t, 'up');
+  const gw = await gateway(t, serviceYaml(`${up.url}/base`, '- { name: r, paths: [/r] }', `
 plugins:
   - name: pre-function
     config:
@@ -466,8 +459,7 @@ plugins:
           kong.service.request.clear_query_arg('drop');
       access:
         - kong.service.request.set_header('x-seen-in-access', kong.request.get_header('x-client') ?? 'none')
-`);
-  t.teardown(() => gw.close());
+`));
   await request(gw.port, '/r/x?q=1', { headers: { 'x-client': 'c' } });
   const seen = up.seen[0]!;
   t.equal(seen.url, '/base/x?z=1', 'the route\'s upstream path, then the recorded query changes in order');

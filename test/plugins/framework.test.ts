@@ -1,18 +1,14 @@
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gatewayWithService } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
+import type { UpstreamHandler } from '../helpers/upstream.js';
 
 t.test('plugin phases, short-circuits and the PDK through a real gateway', async (t) => {
-  const up = await startUpstream('svc', (req, res, body) => {
+  const handler: UpstreamHandler = (req, res, body) => {
     res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
     res.end(JSON.stringify({ url: req.url, method: req.method, headers: req.headers, body: body.toString() }));
-  });
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  };
+  const { gw } = await gatewayWithService(t, `
       - name: phases
         paths: [/phases]
         plugins:
@@ -86,6 +82,7 @@ services:
         plugins:
           - name: request-termination
             config: { status_code: 418, trigger: X-Stop }
+`, { handler, more: `
 routes:
   - name: serviceless
     paths: [/mock]
@@ -97,11 +94,7 @@ plugins:
     config:
       header_filter:
         - kong.response.set_header('X-Global', 'yes')
-`);
-  t.teardown(async () => {
-    await gw.close();
-    await up.close();
-  });
+` });
 
   const phases = await request(gw.port, '/phases/a', { headers: { 'x-remove-me': '1' } });
   t.equal(phases.status, 200);

@@ -6,25 +6,19 @@
 import t from 'tap';
 import { loadConfigText } from '../../src/config/load.js';
 import { PHASES } from '../../src/pdk/phases.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gateway, gatewayWithService, serviceYaml, type Teardown, type TestGateway, upstream, waitFor } from '../helpers/gateway.js';
+import type { UpstreamHandler } from '../helpers/upstream.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
 import { httpsGet } from '../tls/client.js';
-import { waitFor } from '../pdk/wait-for.js';
 
 t.test('rewrite, access, header_filter, body_filter and log functions run, each with its effect', async (t) => {
-  const up = await startUpstream('up', (req, res, body) => {
+  const handler: UpstreamHandler = (req, res, body) => {
     // Two writes: a chunked answer, so nothing but the serverless body_filter makes the route buffer it.
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write(`path=${req.url} `);
     res.end(`x-rewrite=${String(req.headers['x-rewrite'])} x-access=${String(req.headers['x-access'])} body=${body.toString()}`);
-  });
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: s
-    url: ${up.url}
-    routes:
+  };
+  const { gw, up } = await gatewayWithService(t, `
       - name: r
         paths: [/r]
         plugins:
@@ -34,6 +28,7 @@ services:
               header_filter: ["kong.response.set_header('x-header-filter', String(kong.response.get_status()))"]
               body_filter: ["kong.response.set_raw_body(kong.response.get_raw_body().toString().toUpperCase())"]
               log: ["kong.log.info('log phase saw', kong.response.get_status(), kong.request.get_path())"]
+`, { handler, more: `
 plugins:
   - name: pre-function
     config:
@@ -42,8 +37,7 @@ plugins:
           kong.service.request.set_header('x-rewrite', 'ran');
           kong.service.request.set_path('/from-rewrite');
           kong.service.request.set_raw_body('sent by rewrite');
-`);
-  t.teardown(() => gw.close());
+` });
 
   const res = await request(gw.port, '/r/original');
   t.equal(res.status, 200);
@@ -55,16 +49,14 @@ plugins:
   t.equal(res.headers['x-header-filter'], '200', 'header_filter: sets a response header');
   t.equal(res.body, 'PATH=/FROM-REWRITE X-REWRITE=RAN X-ACCESS=RAN BODY=SENT BY REWRITE', 'body_filter ran over the whole body');
   t.equal(res.headers['content-length'], String(res.body.length), 'the replaced body has its exact length');
-  const line = await waitFor(() => gw.logs.find((l) => String(l.msg).startsWith('log phase saw')));
+  const line = await waitFor('the log-phase line', () => gw.logs.find((l) => String(l.msg).startsWith('log phase saw')));
   t.equal(line.msg, 'log phase saw 200 /r/original', 'log: runs after the response, with the PDK of that phase');
   t.equal(line.plugin, 'post-function');
 });
 
 t.test('certificate functions of global plugins run once per TLS handshake, before any request', async (t) => {
-  const up = await startUpstream('up');
-  t.teardown(() => up.close());
-  const gw = await certificateGateway(up.url, ["kong.log.info('handshake from', kong.client.get_ip(), 'to port', kong.request.get_port())"]);
-  t.teardown(() => gw.close());
+  const up = await upstream(t, 'up');
+  const gw = await certificateGateway(t, up.url, ["kong.log.info('handshake from', kong.client.get_ip(), 'to port', kong.request.get_port())"]);
   const port = gw.proxySslAddress!.port;
   const handshakes = () => gw.logs.filter((l) => String(l.msg).startsWith('handshake from'));
   t.equal(handshakes().length, 0, 'nothing before the first handshake');
@@ -82,8 +74,7 @@ t.test('certificate functions of global plugins run once per TLS handshake, befo
 });
 
 t.test('a certificate function that throws, or calls what the phase forbids, fails that handshake only', async (t) => {
-  const up = await startUpstream('up');
-  t.teardown(() => up.close());
+  const up = await upstream(t, 'up');
   for (const [name, source, error] of [
     ['throws', "throw new Error('no certificate for you')", 'no certificate for you'],
     [
@@ -94,8 +85,7 @@ t.test('a certificate function that throws, or calls what the phase forbids, fai
     ['kong.ctx', 'kong.ctx.shared.seen = true', 'function kong.ctx.shared cannot be called in certificate phase'],
   ] as const) {
     await t.test(name, async (t) => {
-      const gw = await certificateGateway(up.url, [source]);
-      t.teardown(() => gw.close());
+      const gw = await certificateGateway(t, up.url, [source]);
       const port = gw.proxySslAddress!.port;
       await t.rejects(httpsGet(port, '/', { servername: 'a.test' }), 'the handshake is aborted (Kong: an error in ssl_certificate_by_lua)');
       const failed = gw.logs.find((l) => l.msg === 'plugin failed' && l.phase === 'certificate');
@@ -109,10 +99,8 @@ t.test('a certificate function that throws, or calls what the phase forbids, fai
 });
 
 t.test('handshakes without SNI: Node offers no hook before the certificate, so the phase does not run', async (t) => {
-  const up = await startUpstream('up');
-  t.teardown(() => up.close());
-  const gw = await certificateGateway(up.url, ["kong.log.info('handshake')"]);
-  t.teardown(() => gw.close());
+  const up = await upstream(t, 'up');
+  const gw = await certificateGateway(t, up.url, ["kong.log.info('handshake')"]);
   const res = await httpsGet(gw.proxySslAddress!.port, '/');
   t.equal(res.status, 200);
   t.equal(gw.logs.filter((l) => l.msg === 'handshake').length, 0, 'documented limit (README, TLS)');
@@ -153,13 +141,7 @@ plugins:
 });
 
 t.test('certificate and rewrite functions on a route-scoped plugin: accepted, never run (Kong), said at load', async (t) => {
-  const up = await startUpstream('up');
-  t.teardown(() => up.close());
-  const gw: TestGateway = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: s
-    url: ${up.url}
-    routes:
+  const { gw, up } = await gatewayWithService(t, `
       - name: r
         paths: [/]
         plugins:
@@ -169,7 +151,6 @@ services:
               rewrite: ["kong.service.request.set_header('x-never', '1')"]
               access: ["kong.service.request.set_header('x-access', '1')"]
 `);
-  t.teardown(() => gw.close());
   const warning = gw.logs.find((l) => l.level === 'warn' && String(l.msg).includes('functions never run'));
   t.ok(warning, 'a warning at load');
   t.match(String(warning?.msg), 'certificate and rewrite functions never run: Kong runs those phases for global plugins only');
@@ -179,18 +160,12 @@ services:
 });
 
 /** A gateway with a TLS listener, one route to `upstreamUrl`, and a global pre-function with these certificate functions. */
-function certificateGateway(upstreamUrl: string, sources: readonly string[]): Promise<TestGateway> {
-  return startTestGateway(
-    `_format_version: "3.0"
-services:
-  - name: s
-    url: ${upstreamUrl}
-    routes: [{ name: r, paths: [/] }]
+function certificateGateway(t: Teardown, upstreamUrl: string, sources: readonly string[]): Promise<TestGateway> {
+  const yaml = serviceYaml(upstreamUrl, '- { name: r, paths: [/] }', `
 plugins:
   - name: pre-function
     config:
       certificate: [${sources.map((src) => JSON.stringify(src)).join(', ')}]
-`,
-    { proxySslListen: '127.0.0.1:0' },
-  );
+`);
+  return gateway(t, yaml, { proxySslListen: '127.0.0.1:0' });
 }

@@ -3,16 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway, upstream } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
 
 t.test('protect an API', async (t) => {
-  const up = await startUpstream('orders');
-  t.teardown(() => up.close());
+  const up = await upstream(t, 'orders');
   const example = readFileSync(join(import.meta.dirname, '..', '..', 'examples', '14-protect-an-api.yaml'), 'utf8');
-  const gw = await startTestGateway(example.replace('http://orders.internal:8080', up.url));
-  t.teardown(() => gw.close());
+  const gw = await gateway(t, example.replace('http://orders.internal:8080', up.url));
 
   const none = await request(gw.port, '/orders');
   t.equal(none.status, 401);

@@ -1,23 +1,17 @@
 /** Kong's rewrite phase: global plugins only, before routing; it may answer the request itself. */
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gatewayWithService } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
 
 t.test('rewrite runs for global plugins, before routing', async (t) => {
-  const up = await startUpstream('up');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: s
-    url: ${up.url}
-    routes:
+  const { gw, up } = await gatewayWithService(t, `
       - name: r
         paths: [/r]
         plugins:
           - name: post-function
             config:
               rewrite: ["kong.service.request.set_header('x-route-rewrite', 'ran')"]
+`, { more: `
 plugins:
   - name: pre-function
     config:
@@ -25,8 +19,7 @@ plugins:
         - |
           kong.service.request.set_header('x-rewrite', 'global');
           if (kong.request.get_header('x-block')) kong.response.exit(451, { message: 'blocked in rewrite' });
-`);
-  t.teardown(() => gw.close());
+` });
   const ok = await request(gw.port, '/r');
   t.equal(ok.status, 200);
   const seen = ok.json<{ headers: Record<string, string> }>().headers;

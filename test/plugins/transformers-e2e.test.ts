@@ -1,21 +1,16 @@
 /** The transformer plugins through a real gateway and a real upstream: headers and JSON bodies both ways. */
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gatewayWithService } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
+import type { UpstreamHandler } from '../helpers/upstream.js';
 
 t.test('request-transformer and response-transformer(-advanced) on proxied traffic', async (t) => {
-  const up = await startUpstream('json', (req, res) => {
+  const handler: UpstreamHandler = (req, res) => {
     const body = JSON.stringify({ keep: 1, secret: 'x', nested: { drop: true }, seen: { method: req.method, url: req.url, h: req.headers['x-added'] ?? null } });
     res.writeHead(200, { 'content-type': 'application/json', 'x-internal': 'yes', 'content-length': Buffer.byteLength(body) });
     res.end(body);
-  });
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: api
-    url: ${up.url}
-    routes:
+  };
+  const { gw } = await gatewayWithService(t, `
       - name: basic
         paths: [/basic]
         plugins:
@@ -33,8 +28,7 @@ services:
             config:
               remove: { json: [nested.drop] }
               replace: { body: '{"replaced":true}' }
-`);
-  t.teardown(() => gw.close());
+`, { handler });
   const res = await request(gw.port, '/basic');
   t.equal(res.status, 200);
   t.equal(res.headers['x-internal'], undefined, 'upstream header removed');
