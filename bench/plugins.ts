@@ -1,7 +1,7 @@
 /**
- * What a plugin chain costs per request: the same route proxied with no plugins, with one no-op plugin and with
- * several (and, when available, key-auth + rate-limiting). Reported as ratios to the no-plugin run of the same
- * invocation.
+ * What a plugin chain costs per request: the same route proxied with no plugins, with one no-op plugin, with
+ * several, with key-auth + rate-limiting and with prometheus recording every per-request metric. Reported as
+ * ratios to the no-plugin run of the same invocation.
  *   npm run bench:plugins [-- --seconds 8 --connections 50]
  */
 import { spawn } from 'node:child_process';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     '1 no-op plugin': NOOP,
     '3 no-op plugins': NOOP + NOOP.replace('post-function', 'pre-function') + `          - name: request-transformer\n            config: {}\n`,
     'key-auth + rate-limiting (local)': `          - name: key-auth\n          - name: rate-limiting\n            config: { second: 100000000, policy: local }\n`,
+    // Every per-request series Kong's exporter keeps (statuses, latencies, bandwidth), per consumer.
+    prometheus: `          - name: prometheus\n            config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true }\n`,
   };
   const results: Record<string, LoadResult> = {};
   try {
