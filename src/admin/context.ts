@@ -1,5 +1,6 @@
 /** What an Admin API handler sees: one snapshot (read once per request), node facts, and the request. */
 import type { ExplainRequest, Snapshot } from '../snapshot/types.js';
+import type { PrometheusMetrics } from '../plugins/prometheus/metrics.js';
 import type { KongSchema } from './kong-schema.js';
 
 /** The Admin API reads the compiled Snapshot itself: one definition of what a snapshot offers. */
@@ -38,6 +39,8 @@ export interface NodeFacts {
   logLevel(): string;
   memory(): NodeJS.MemoryUsage;
   runtime(): RuntimeFacts;
+  /** The gateway's Prometheus metrics, for GET /metrics; without them /metrics has the node's gauges only. */
+  readonly prometheus?: PrometheusMetrics;
 }
 
 /** What `/schemas/...` serves; null when there is nothing by that name. */
@@ -52,7 +55,7 @@ export interface SchemaSource {
   jsonPlugin(name: string): unknown;
 }
 
-/** A request body, read for POST, PUT and PATCH (only `/schemas/{entity}/validate` looks at it). */
+/** A request body, read for POST, PUT and PATCH (`/schemas/{entity}/validate`, the status listener's POST /status/ready). */
 export interface AdminBody {
   readonly contentType: string | null;
   /** Null when the body was larger than the Admin API reads. */

@@ -1,6 +1,7 @@
 /** Endpoints about the node rather than one entity: `/`, `/status`, `/tags`, `/config`, sluice's own. */
 import { pluginCatalog } from '../plugins/catalog.js';
 import { configYaml, exportDocument } from './config-export.js';
+import { metricsResponse } from './metrics.js';
 import type { AdminRequest, ExplainInput } from './context.js';
 import { pageBody, paginate, parsePageQuery } from './paging.js';
 import { type AdminResponse, message, ok, unsupported } from './responses.js';
@@ -22,6 +23,8 @@ export function nodeRoutes(endpoints: () => readonly string[]): Spec[] {
       },
     },
     { pattern: '/endpoints', get: () => ok({ data: endpoints() }) },
+    // The prometheus plugin's Admin API endpoint (kong/plugins/prometheus/api.lua).
+    { pattern: '/metrics', get: (req) => metricsResponse(req.snap, req.node) },
     { pattern: '/plugins/enabled', get: () => ok({ enabled_plugins: [...pluginCatalog.keys()] }) },
     { pattern: '/tags', get: (req) => tagPage(req, req.snap.admin.tags) },
     { pattern: '/tags/{tags}', get: (req, [tag]) => tagPage(req, req.snap.admin.tagsByName.get(tag!) ?? []) },

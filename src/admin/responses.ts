@@ -1,7 +1,10 @@
 /** The Admin API's answers as data: status, JSON body (absent = empty body) and extra headers. */
 export interface AdminResponse {
   readonly status: number;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as it is, in place of `body`, with the content type its headers name (GET /metrics). */
+  readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -40,7 +40,19 @@ export function formatBytes(bytes: number, f: MemoryFormat): number | string {
  * active = reading + writing + waiting). Counted per request, writing can briefly exceed the connections
  * (pipelined requests), so waiting is never below 0.
  */
-export function serverStats(s: ServerStatsInput): Record<string, number> {
+/** kong.nginx.get_statistics(), in its names. */
+export type ServerStats = Readonly<Record<
+  | 'total_requests'
+  | 'connections_active'
+  | 'connections_accepted'
+  | 'connections_handled'
+  | 'connections_reading'
+  | 'connections_writing'
+  | 'connections_waiting',
+  number
+>>;
+
+export function serverStats(s: ServerStatsInput): ServerStats {
   const reading = s.connections_reading ?? 0;
   const writing = s.connections_writing ?? 0;
   return {
@@ -54,11 +66,15 @@ export function serverStats(s: ServerStatsInput): Record<string, number> {
   };
 }
 
+/** Kong's configuration_hash while no configuration is loaded (constants.lua DECLARATIVE_EMPTY_CONFIG_HASH). */
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+
 /**
  * Kong's body plus a `sluice` block. Node has one heap where Kong has per-worker Lua VMs and shared dicts:
- * the heap in use stands in for the worker VM; shared dicts have no counterpart and stay empty.
+ * the heap in use stands in for the worker VM; shared dicts have no counterpart and stay empty. `snap` is null
+ * before the first configuration is loaded (the status listener answers by then).
  */
-export function statusBody(snap: AdminSnapshot, node: NodeFacts, f: MemoryFormat): Record<string, unknown> {
+export function statusBody(snap: AdminSnapshot | null, node: NodeFacts, f: MemoryFormat): Record<string, unknown> {
   const mem = node.memory();
   const lastError = node.lastReloadError();
   const runtime = node.runtime();
@@ -68,12 +84,12 @@ export function statusBody(snap: AdminSnapshot, node: NodeFacts, f: MemoryFormat
       lua_shared_dicts: {},
     },
     server: serverStats(node.stats()),
-    configuration_hash: snap.hash,
+    configuration_hash: snap?.hash ?? EMPTY_CONFIG_HASH,
     sluice: {
-      generation: snap.generation,
-      loaded_at: new Date(snap.loadedAt).toISOString(),
-      config_file: snap.file,
-      format_version: snap.formatVersion,
+      generation: snap?.generation ?? 0,
+      loaded_at: snap ? new Date(snap.loadedAt).toISOString() : null,
+      config_file: snap?.file ?? null,
+      format_version: snap?.formatVersion ?? null,
       memory: {
         rss: formatBytes(mem.rss, f),
         heap_total: formatBytes(mem.heapTotal, f),
