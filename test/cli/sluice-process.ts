@@ -2,10 +2,12 @@
  * `bin/sluice` as a real child process, for the tests of `sluice start` and `sluice validate`. bin/sluice runs
  * dist/, which `npm test` builds before tap runs; after editing src/, run `npm run build` before these tests.
  *
- * Every child is killed when its test ends (SIGKILL if it is still running) and its exit awaited, bounded; any
- * still alive when the test process exits is killed there, so a failed or timed-out test leaves no orphan.
+ * Every child is killed when its test ends (SIGKILL if it is still running) and its exit awaited, bounded. On
+ * Linux it is also started with a parent-death signal (setpriv --pdeathsig), so the kernel kills it when the test
+ * process dies however it dies — a tap timeout's signal or a SIGKILL included; no-orphan.test.ts proves it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type Teardown, until, waitFor } from '../helpers/gateway.js';
@@ -33,6 +35,10 @@ export interface SluiceProcess {
   signal(signal: NodeJS.Signals): void;
 }
 
+/** `setpriv` execs sluice in place (same pid, signals reach it directly) with PR_SET_PDEATHSIG set to SIGKILL. */
+const SETPRIV = '/usr/bin/setpriv';
+const COMMAND: readonly string[] = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', process.execPath] : [process.execPath];
+
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -52,7 +58,7 @@ export interface SpawnOptions {
 
 /** Spawns `bin/sluice ...args`; the child is killed and reaped when `t` ends. */
 export function spawnSluice(t: Teardown, args: readonly string[], opts: SpawnOptions = {}): SluiceProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(COMMAND[0]!, [...COMMAND.slice(1), BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: childEnv(opts.env ?? {}),
     stdio: ['ignore', 'pipe', 'pipe'],
