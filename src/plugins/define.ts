@@ -1,10 +1,8 @@
 import type { Logger } from '../log/logger.js';
 import type { Pdk } from '../pdk/kong.js';
 import type { PhaseName } from '../pdk/phases.js';
-import type { RedisPool } from '../redis/pool.js';
-import type { SharedDicts } from '../shared-dict/shared-dict.js';
 import type { Entities, Plugin } from '../schema/index.js';
-import type { PrometheusMetrics } from './prometheus/metrics.js';
+import type { PluginServices } from './services.js';
 import type { PluginSchemaInfo } from './types.js';
 
 /** One handler per phase of src/pdk/phases.ts; async only where Kong's phase can yield (not the filters). */
@@ -30,21 +28,12 @@ export interface PluginHandlers {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _handlersCoverPhases: Same<keyof PluginHandlers, PhaseName> = true;
 
-export interface PluginCreateContext {
+/** What a factory gets: its entity, a logger, the snapshot's entities, and the gateway's services. */
+export interface PluginCreateContext extends PluginServices {
   readonly entity: Plugin;
   readonly logger: Logger;
   /** Every entity of the snapshot being built (consumers, credentials): lookups are indexed once, here. */
   readonly entities?: Entities;
-  /** The gateway's Redis clients, connecting on first use; absent when a snapshot is compiled without a gateway. */
-  readonly redis?: RedisPool;
-  /**
-   * The gateway's shared dictionaries (Kong's ngx.shared): node-wide, kept across reloads, dropped at stop. A
-   * snapshot compiled without a gateway has dictionaries of its own. Operations may return promises (a
-   * dictionary held by another process); keep the synchronous answer synchronous (src/shared-dict/shared-dict.ts).
-   */
-  readonly dictionaries: SharedDicts;
-  /** The gateway's Prometheus metrics, read by /metrics: kept across reloads, dropped at stop; absent without a gateway. */
-  readonly prometheus?: PrometheusMetrics;
 }
 
 /**

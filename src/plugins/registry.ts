@@ -9,7 +9,9 @@ import botDetection from './bot-detection/handler.js';
 import correlationId from './correlation-id/handler.js';
 import cors from './cors/handler.js';
 import type { PluginDefinition } from './define.js';
+import fileLog from './file-log/handler.js';
 import hmacAuth from './hmac-auth/handler.js';
+import httpLog from './http-log/handler.js';
 import ipRestriction from './ip-restriction/handler.js';
 import jwt from './jwt/handler.js';
 import keyAuth from './key-auth/handler.js';
@@ -22,6 +24,10 @@ import requestTermination from './request-termination/handler.js';
 import requestTransformer from './request-transformer/handler.js';
 import responseTransformer from './response-transformer/handler.js';
 import responseTransformerAdvanced from './response-transformer-advanced/handler.js';
+import statsd from './statsd/handler.js';
+import syslog from './syslog/handler.js';
+import tcpLog from './tcp-log/handler.js';
+import udpLog from './udp-log/handler.js';
 
 // Definitions differ in their config type; the loader has validated each config against its own schema.
 const definitions = [
@@ -44,6 +50,13 @@ const definitions = [
   correlationId,
   // analytics and monitoring
   prometheus,
+  statsd,
+  // logging
+  httpLog,
+  fileLog,
+  tcpLog,
+  udpLog,
+  syslog,
   // transformations
   requestTransformer,
   responseTransformer,

@@ -5,15 +5,15 @@
 import { secretValues, withRedactions } from '../config/secret-values.js';
 import type { ConfigError, LoadedConfig } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
-import type { RedisPool } from '../redis/pool.js';
+import type { PluginServices } from '../plugins/services.js';
 import { type CompiledSnapshot, compileSnapshot } from '../snapshot/compile.js';
 import { PluginCompileError } from '../snapshot/compile-plugins.js';
 
 export type CompileResult = { readonly ok: true; readonly snapshot: CompiledSnapshot } | { readonly ok: false; readonly errors: ConfigError[] };
 
-export function compileConfig(config: LoadedConfig, file: string, generation: number, logger: Logger, redis?: RedisPool): CompileResult {
+export function compileConfig(config: LoadedConfig, file: string, generation: number, logger: Logger, services?: PluginServices): CompileResult {
   try {
-    return { ok: true, snapshot: compileSnapshot(config, file, generation, logger, redis) };
+    return { ok: true, snapshot: compileSnapshot(config, file, generation, logger, services) };
   } catch (err) {
     const path = err instanceof PluginCompileError ? err.path : '';
     return { ok: false, errors: [configFailure(config, path, `compile failed: ${(err as Error).message}`)] };

@@ -10,7 +10,8 @@ import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../http/engine.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
 import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../proxy/settings.js';
-import { RedisPool } from '../redis/pool.js';
+import { createGatewayServices } from '../plugins/services.js';
+import type { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
 import { compileConfig } from './compile-config.js';
 import { createConfigLoader } from './load-worker.js';
@@ -78,9 +79,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const invalid = (errors: readonly ConfigError[]) => new ConfigInvalidError(errors.map((e) => formatError(opts.conf, redactedError(e))));
   const loaded = await loadConfigFile(opts.conf);
   if (!loaded.ok) throw invalid(loaded.errors);
-  // Plugins keep handles to the pool; it connects on first use, so compiling opens nothing.
-  const redis = new RedisPool({ logger });
-  const compiled = compileConfig(loaded.config, opts.conf, 1, logger, redis);
+  // Plugins keep handles to these (Redis connects on first use, queues start on first entry), so compiling
+  // opens nothing; they outlive reloads and close at stop.
+  const services = createGatewayServices(logger);
+  const { redis } = services;
+  const compiled = compileConfig(loaded.config, opts.conf, 1, logger, services);
   if (!compiled.ok) throw invalid(compiled.errors);
   const initial = compiled.snapshot;
   const balancers = new BalancerResources();
@@ -93,7 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const ctx = { snapshots: cell, engine, settings, logger, nodeId, hostname: hostname() };
 
   const loader = createConfigLoader();
-  const reloader = createReloader(opts.conf, cell, loader, logger, redis);
+  const reloader = createReloader(opts.conf, cell, loader, logger, services);
 
   let proxy: Listener | null = null;
   let proxySsl: Listener | null = null;
@@ -157,7 +160,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await engine.close();
     cell.close();
     balancers.close();
-    await redis.close();
+    await services.close(0);
     throw err;
   }
 
@@ -204,7 +207,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await engine.close();
       cell.close();
       balancers.close();
-      await redis.close();
+      // Log entries of the last requests still go out, within the drain budget.
+      await services.close(opts.drainTimeoutMs);
     },
   };
 }

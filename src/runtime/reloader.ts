@@ -4,7 +4,7 @@ import { md5 } from '../config/load.js';
 import type { ConfigError, LoadResult } from '../config/types.js';
 import { entityCounts } from '../schema/entity-counts.js';
 import type { Logger } from '../log/logger.js';
-import type { RedisPool } from '../redis/pool.js';
+import type { PluginServices } from '../plugins/services.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import { compileConfig, configFailure } from './compile-config.js';
 import type { SnapshotCell } from './runtime.js';
@@ -22,7 +22,7 @@ export type ReloadOutcome =
  * change that arrives while one runs is applied after it, and only the newest pending content is kept. A
  * failure is logged, recorded for `/status` and returned with secrets redacted (`sluice validate` shows them).
  */
-export function createReloader(file: string, cell: SnapshotCell, loader: ConfigLoader, logger: Logger, redis?: RedisPool) {
+export function createReloader(file: string, cell: SnapshotCell, loader: ConfigLoader, logger: Logger, services?: PluginServices) {
   let running: Promise<ReloadOutcome> | null = null;
   let pending: { text: string; hash: string; force: boolean } | null = null;
 
@@ -36,7 +36,7 @@ export function createReloader(file: string, cell: SnapshotCell, loader: ConfigL
       result = { ok: false, errors: [{ path: '', message: `config loader failed: ${(err as Error).message}` }] };
     }
     if (!result.ok) return fail(result.errors);
-    const compiled = compileConfig(result.config, file, cell.current.generation + 1, logger, redis);
+    const compiled = compileConfig(result.config, file, cell.current.generation + 1, logger, services);
     if (!compiled.ok) return fail(compiled.errors);
     const next = compiled.snapshot;
     try {

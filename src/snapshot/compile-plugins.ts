@@ -9,15 +9,9 @@ import {
   type PluginInstance,
 } from '../plugins/chain.js';
 import { pluginHandlers } from '../plugins/registry.js';
-import type { RedisPool } from '../redis/pool.js';
-import { MemoryDicts } from '../shared-dict/memory-dicts.js';
-import type { SharedDicts } from '../shared-dict/shared-dict.js';
+import { type PluginServices, standaloneServices } from '../plugins/services.js';
 import type { Entities } from '../schema/index.js';
 
-// Transitional: until compileSnapshot/compileConfig/the reloader forward the gateway's dictionaries, every compile
-// shares these, which keeps local rate-limit counters across reloads as before. Once they do, a compile without a
-// gateway gets `new MemoryDicts()` of its own here and this constant goes.
-const UNTIL_THE_RUNTIME_PASSES_ITS_OWN = new MemoryDicts();
 
 export class PluginCompileError extends Error {
   constructor(
@@ -38,16 +32,15 @@ export interface CompiledPlugins {
 /**
  * Turns every enabled plugin entity into an instance by calling its definition's factory once, at load time.
  * A plugin without a handler is refused rather than silently skipped: an auth plugin that does nothing would
- * fail open. `redis` (the gateway's pool) and `dictionaries` (its shared dictionaries) are handed to the factories
- * as they are: factories keep handles, nothing connects.
+ * fail open. The gateway's services (Redis pool, shared dictionaries, queues, metrics) are handed to the
+ * factories as they are: factories keep handles, nothing connects or starts.
  */
 export function compilePlugins(
   entities: Entities,
   logger: Logger,
-  redis?: RedisPool,
-  dictionaries: SharedDicts = UNTIL_THE_RUNTIME_PASSES_ITS_OWN,
+  services: PluginServices = standaloneServices(logger),
 ): CompiledPlugins {
-  const shared = redis !== undefined ? { entities, dictionaries, redis } : { entities, dictionaries };
+  const shared = { ...services, entities };
   const instances: PluginInstance[] = [];
   entities.plugins.forEach((entity, index) => {
     if (entity.enabled === false) return; // Kong: disabled instances are out of the search entirely

@@ -7,7 +7,7 @@ import type { Consumer, Route } from '../schema/index.js';
 import type { Logger } from '../log/logger.js';
 import type { PluginChain } from '../plugins/chain.js';
 import { compilePlugins } from './compile-plugins.js';
-import type { RedisPool } from '../redis/pool.js';
+import type { PluginServices } from '../plugins/services.js';
 import { compileBalancers, compileServices } from './compile-services.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { type CertificateSet, compileCertificateSet } from '../tls/certificate-set.js';
@@ -32,10 +32,10 @@ export function compileSnapshot(
   file: string,
   generation: number,
   logger: Logger,
-  redis?: RedisPool,
+  pluginServices?: PluginServices,
 ): CompiledSnapshot {
   const { entities } = config;
-  const plugins = compilePlugins(entities, logger, redis);
+  const plugins = compilePlugins(entities, logger, pluginServices);
   const balancers = compileBalancers(entities);
   const services = compileServices(entities, balancers);
   const routes: RoutePlan[] = [];

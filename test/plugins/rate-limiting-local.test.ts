@@ -4,6 +4,7 @@
  * across compiles, bounded, and the same steps whether the dictionary answers now or later (another process).
  */
 import t from 'tap';
+import { QueueRegistry } from '../../src/plugins/queue/registry.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { counterKeys } from '../../src/plugins/rate-limiting/counter-key.js';
@@ -103,6 +104,6 @@ plugins:
   const asked: SharedDictName[] = [];
   const own = new MemoryDicts();
   const spy: SharedDicts = { get: (name) => (asked.push(name), own.get(name)) };
-  compilePlugins(loaded.config.entities, logger, undefined, spy);
+  compilePlugins(loaded.config.entities, logger, { dictionaries: spy, queues: new QueueRegistry(logger) });
   t.same(asked, ['kong_rate_limiting_counters', 'kong_rate_limiting_counters'], 'both instances use the given dictionary');
 });
