@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox';
+import { port, PROTOCOLS } from '../../schema/typedefs.js';
+import { KONG_VERSION } from '../../util/versions.js';
+import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
+import { hostWithoutPort } from '../log-common/schema-parts.js';
+import type { PluginSchemaInfo } from '../types.js';
+
+/** kong/plugins/udp-log/schema.lua. */
+export const schema: PluginSchemaInfo = {
+  name: 'udp-log',
+  version: KONG_VERSION,
+  priority: 8,
+  protocols: PROTOCOLS,
+  config: Type.Object(
+    {
+      host: hostWithoutPort(),
+      port: port(),
+      timeout: Type.Optional(Type.Number({ default: 10000 })),
+      custom_fields_by_lua: Type.Optional(customFieldsByLua()),
+    },
+    { additionalProperties: false },
+  ),
+  check: checkCustomFields,
+};
