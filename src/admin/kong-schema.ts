@@ -10,7 +10,7 @@ import { plain } from '../config/document-schema.js';
 import type { PluginSchemaInfo } from '../plugins/catalog.js';
 import { HTTP_PROTOCOLS } from '../plugins/auth/schema-parts.js';
 import type { EntityDef } from '../schema/index.js';
-import { uuid } from '../schema/typedefs.js';
+import { PROTOCOLS, uuid } from '../schema/typedefs.js';
 
 export type KongField = Record<string, unknown>;
 export interface KongSchema {
@@ -56,8 +56,11 @@ export function pluginKongSchema(p: PluginSchemaInfo): KongSchema {
   if (p.noRoute) fields.push({ route: { type: 'foreign', reference: 'routes', eq: null } });
   if (p.noService) fields.push({ service: { type: 'foreign', reference: 'services', eq: null } });
   if (p.noConsumer) fields.push({ consumer: { type: 'foreign', reference: 'consumers', eq: null } });
-  const protocols = [...(p.protocols ?? HTTP_PROTOCOLS)];
-  fields.push({ protocols: { type: 'set', required: true, default: protocols, elements: { type: 'string', one_of: [...protocols] } } });
+  // Kong: typedefs.protocols (any protocol) or the plugin's narrower set; the default is Kong's http set unless
+  // the plugin's typedef gives its own.
+  const allowed = [...(p.protocols ?? PROTOCOLS)];
+  const protocolsDefault = [...(p.defaultProtocols ?? HTTP_PROTOCOLS)];
+  fields.push({ protocols: { type: 'set', required: true, default: protocolsDefault, elements: { type: 'string', one_of: allowed } } });
   const { entity_checks: configChecks, ...config } = kongField(plain(p.config) as Json, true);
   fields.push({ config });
   return { fields, entity_checks: prefixed((configChecks as KongField[] | undefined) ?? [], 'config.') };

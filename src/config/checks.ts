@@ -120,6 +120,13 @@ const checkPlugin: Check = (row, ctx) => {
       report(ctx, row, ['config', ...at.path], at.message);
     }
   }
+  // Kong: the plugin schema's protocols field says which protocols the plugin takes (one_of per element).
+  const allowed = info.protocols;
+  if (allowed !== undefined) {
+    (v.protocols as string[]).forEach((p, i) => {
+      if (!allowed.includes(p)) report(ctx, row, ['protocols', i], `expected one of: ${allowed.join(', ')}`, `plugin '${name}' runs on ${allowed.join(', ')}`);
+    });
+  }
   if (info.noConsumer && v.consumer !== null) report(ctx, row, 'consumer', 'value must be null', `plugin '${name}' cannot be scoped to a consumer`);
   // Kong Enterprise: a plugin that cannot be scoped to a consumer cannot be scoped to a consumer group either.
   if (info.noConsumer && v.consumer_group != null) {

@@ -79,7 +79,12 @@ export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]
     out.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
   }
   if (out.updated_at === null && 'updated_at' in out) out.updated_at = out.created_at;
-  if (row.def.name === 'plugins') out.config = normalizePluginConfig(out.name, out.config);
+  if (row.def.name === 'plugins') {
+    out.config = normalizePluginConfig(out.name, out.config);
+    // Kong: the plugin's own protocols typedef carries its default (ip-restriction's includes tcp and tls).
+    const info = typeof out.name === 'string' ? pluginCatalog.get(out.name) : undefined;
+    if ((v.protocols === undefined || v.protocols === null) && info?.defaultProtocols !== undefined) out.protocols = [...info.defaultProtocols];
+  }
   row.value = out;
 }
 

@@ -13,6 +13,11 @@ export interface PluginSchemaInfo {
   readonly noConsumer?: boolean;
   readonly noRoute?: boolean;
   readonly noService?: boolean;
-  /** Protocols the plugin accepts (defaults to grpc, grpcs, http, https). */
+  /**
+   * Protocols the plugin's `protocols` field accepts (Kong: the plugin schema's protocols typedef); absent:
+   * every protocol (Kong's typedefs.protocols).
+   */
   readonly protocols?: readonly string[];
+  /** The `protocols` default when it is not Kong's grpc, grpcs, http, https (e.g. ip-restriction adds tcp, tls). */
+  readonly defaultProtocols?: readonly string[];
 }

@@ -1,6 +1,5 @@
 /**
- * sluice has one workspace, Kong's `default` (a DB-less Kong node has only that one too). Kong gives it a
- * random id when its database is initialised; sluice's is fixed so that logs and metrics carry the same id
- * on every node and across restarts.
+ * sluice has one workspace, Kong's `default`, with the id a DB-less Kong gives it
+ * (kong/constants.lua DECLARATIVE_DEFAULT_WORKSPACE_ID), so logs and metrics carry the ids Kong's do.
  */
-export const DEFAULT_WORKSPACE = Object.freeze({ id: 'a7259735-5bbf-478b-9563-c76efd3da0e3', name: 'default' });
+export const DEFAULT_WORKSPACE = Object.freeze({ id: '0dc6f45b-8f8d-40d2-a504-473544ee190b', name: 'default' });

@@ -9,6 +9,7 @@ import {
   type PluginInstance,
 } from '../plugins/chain.js';
 import { pluginHandlers } from '../plugins/registry.js';
+import { isHttpSubsystemRoute } from '../router/index.js';
 import { type PluginServices, standaloneServices } from '../plugins/services.js';
 import type { Entities } from '../schema/index.js';
 
@@ -44,6 +45,9 @@ export function compilePlugins(
   const instances: PluginInstance[] = [];
   entities.plugins.forEach((entity, index) => {
     if (entity.enabled === false) return; // Kong: disabled instances are out of the search entirely
+    // Kong (plugins_iterator should_process_plugin): an instance runs in the http subsystem only when one of its
+    // protocols belongs to it; a tcp/tls/udp-only instance waits for a stream listener sluice does not have yet.
+    if (!isHttpSubsystemRoute(entity.protocols)) return;
     const def = pluginHandlers.get(entity.name);
     if (def === undefined) {
       throw new PluginCompileError(

@@ -12,8 +12,8 @@ export const schema: PluginSchemaInfo = {
   name: 'ip-restriction',
   version: KONG_VERSION,
   priority: 990,
-  // Kong: typedefs.protocols with this default, so any protocol is accepted; these are the ones it defaults to.
-  protocols: ['http', 'https', 'tcp', 'tls', 'grpc', 'grpcs'],
+  // Kong: typedefs.protocols with this default, so any protocol is accepted.
+  defaultProtocols: ['http', 'https', 'tcp', 'tls', 'grpc', 'grpcs'],
   config: Type.Object(
     {
       allow: ipList(),
