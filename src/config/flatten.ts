@@ -56,7 +56,7 @@ export function flatten(doc: Record<string, unknown>): FlatRows {
 }
 
 /**
- * Kong §1.6: cache-key entities hash `<entity>:*:<fields as written>`; entities with a unique endpoint key hash
+ * Kong (declarative_config.lua generate_ids): cache-key entities hash `<entity>:*:<fields as written>`; entities with a unique endpoint key hash
  * that value. Where Kong would pick a random id (unnamed services, certificates, key-auth, jwt) sluice derives one
  * from the record's place in the file instead, so the same file always yields the same ids.
  */

@@ -1,4 +1,4 @@
-/** Kong's deterministic ids: UUID v5 of (entity namespace, key); see spec §1.6. */
+/** Kong's deterministic ids: UUID v5 of (entity namespace, key); see Kong's declarative_config.lua generate_ids */
 import { createHash } from 'node:crypto';
 
 const ROOT_NS = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';

@@ -87,7 +87,7 @@ function scopeOf(p: Plugin): Scoped {
   };
 }
 
-// Kong Enterprise's ladder interleaves consumer-group rungs with the OSS ones (spec §6.1): positions of the
+// Kong Enterprise's ladder interleaves consumer-group rungs with the OSS ones (Kong's kong/runloop/plugins_iterator.lua lookup_cfg): positions of the
 // OSS ranks 0..7 on it, and of the consumer-group rungs.
 const EE_POSITION = [0, 2, 3, 6, 7, 9, 10, 11];
 const GROUP_ROUTE_SERVICE = 1;

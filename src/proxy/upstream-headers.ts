@@ -32,7 +32,7 @@ const OVERWRITTEN = new Set([
 ]);
 
 /**
- * Headers sent upstream, as Kong's nginx template sets them (spec §5.9). Hop-by-hop headers are left to the
+ * Headers sent upstream, as Kong's nginx template sets them (Kong's kong/templates/nginx_kong.lua and kong/runloop/handler.lua). Hop-by-hop headers are left to the
  * engine, which owns the connection to the upstream.
  */
 export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, settings: ProxySettings): OutgoingHttpHeaders {

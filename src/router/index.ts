@@ -1,4 +1,4 @@
-/** Kong `traditional_compatible` routing (spec §5): pure functions over route entities. */
+/** Kong `traditional_compatible` routing (Kong's kong/router/compat.lua, atc.lua, transform.lua): pure functions over route entities. */
 export { buildRouter } from './indexed.js';
 export { buildLinearRouter } from './linear.js';
 export { escapeUpstreamPath, normalizePath } from './normalize.js';

@@ -6,7 +6,7 @@ import type { MatchRequest, RouteLike, RouteMatch, Router } from './types.js';
 /** All matchers of the HTTP routes, sorted by priority, ranks assigned. */
 export function sortedMatchers<R extends RouteLike>(routes: readonly R[]): Matcher<R>[] {
   const all: Matcher<R>[] = [];
-  // Kong's http subsystem compiles routes with at least one http-subsystem protocol (spec §5.1).
+  // Kong's http subsystem compiles routes with at least one http-subsystem protocol (Kong's kong/runloop/handler.lua new_router).
   for (const r of routes) if (isHttpSubsystemRoute(r.protocols)) all.push(...compileMatchers(r));
   all.sort(comparePriority);
   all.forEach((m, i) => {
@@ -29,7 +29,7 @@ export function buildLinearRouter<R extends RouteLike>(routes: readonly R[]): Ro
     },
     /**
      * Per matcher, in the order they are tried: its priority terms and, for each attribute it has, whether that
-     * attribute alone matched. The order is Kong's documented one; Kong 3.x's effective 32-bit key differs (§5.4).
+     * attribute alone matched. The order is Kong's documented one; Kong 3.x's effective 32-bit key differs (Kong's kong/router/transform.lua get_priority).
      */
     explain(req) {
       const p = new Probe().load(req);

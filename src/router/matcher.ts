@@ -1,6 +1,6 @@
 /**
  * One compiled matcher per route and path group. Kong splits a route whose paths differ in kind (regex vs
- * prefix) or in byte length, so each group gets its own priority (spec §1.6, §5.4). Everything a request test
+ * prefix) or in byte length, so each group gets its own priority (Kong's kong/router/transform.lua get_priority). Everything a request test
  * needs is computed here, at load time.
  */
 import { routerHostPort } from './host-port.js';
@@ -36,7 +36,7 @@ export interface Matcher<R extends RouteLike> {
   /** Prefix paths of one byte length, or null. */
   readonly prefixes: readonly string[] | null;
   readonly regexes: readonly RegExp[] | null;
-  /** Priority terms, compared in this order, higher first (spec §5.4, the documented order). */
+  /** Priority terms, compared in this order, higher first (Kong's kong/router/transform.lua get_priority, the documented order). */
   readonly weight: number;
   readonly plainHostsOnly: boolean;
   readonly headerCount: number;

@@ -1,5 +1,5 @@
 /**
- * The request path as Kong routes on it (kong/tools/uri.lua `normalize`, spec §5.2): percent-decode everything
+ * The request path as Kong routes on it (kong/tools/uri.lua `normalize`, Kong's kong/tools/uri.lua normalize): percent-decode everything
  * that is not reserved, upper-case what stays encoded, remove dot segments, merge `//`. Decoded bytes are read
  * as UTF-8 so the result compares with route paths written in YAML; bytes that are not valid UTF-8 stay `%XX`.
  * And the re-escaping of the path sent upstream.

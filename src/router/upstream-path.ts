@@ -1,5 +1,5 @@
 /**
- * The path sent upstream from service.path, the matched route path and strip_path (spec §5.6): Kong's
+ * The path sent upstream from service.path, the matched route path and strip_path (Kong's kong/router/utils.lua get_upstream_uri_v0): Kong's
  * path_handling v0 by default, v1 (plain concatenation, Kong's `traditional` router) when the route asks for it.
  */
 export function upstreamPath(

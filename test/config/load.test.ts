@@ -336,7 +336,7 @@ t.test('normalization', async (t) => {
     t.match(r, { protocols: ['http', 'https'], strip_path: true, preserve_host: false, https_redirect_status_code: 426, regex_priority: 0, path_handling: 'v0', methods: null });
     t.same(r.service, { id: s.id });
   });
-  t.test('Kong deterministic ids (spec §1.6 golden values)', async (t) => {
+  t.test('Kong deterministic ids (declarative_config.lua generate_ids golden values)', async (t) => {
     const { entities } = ok(
       '_format_version: "3.0"\nservices:\n  - name: example-service\n    host: h\n    plugins:\n      - name: request-termination\n    routes:\n      - name: example-route\n        paths: [/]\nplugins:\n  - name: pre-function\n    config: { access: ["return"] }\n',
     );

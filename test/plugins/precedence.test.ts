@@ -81,7 +81,7 @@ t.test('run order: priority descending, then name descending (Kong)', async (t) 
   );
 });
 
-// Kong Enterprise ladder with consumer groups (spec §6.1): consumer group rungs interleaved with the OSS ones.
+// Kong Enterprise ladder with consumer groups (Kong's kong/runloop/plugins_iterator.lua lookup_cfg): consumer group rungs interleaved with the OSS ones.
 const EE_LADDER: [string, Scope][] = [
   ['consumer+route+service', { route: 'R', service: 'S', consumer: 'C' }],
   ['group+route+service', { route: 'R', service: 'S', group: 'G1' }],

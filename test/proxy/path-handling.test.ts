@@ -3,7 +3,7 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { startUpstream } from '../helpers/upstream.js';
 
-// Rows of Kong's shared fixture (spec §5.6, v0 — what traditional_compatible does), sent through a real gateway:
+// Rows of Kong's shared fixture (Kong's kong/router/utils.lua get_upstream_uri_v0, v0 — what traditional_compatible does), sent through a real gateway:
 // [service.path, route path, strip_path, request path, upstream path]. The router's unit tests run the full table.
 const ROWS: [string, string | null, boolean, string, string, ('v1' | undefined)?][] = [
   ['/', '/', true, '/route/req', '/route/req'],

@@ -1,4 +1,4 @@
-/** Routing semantics and priority (spec §5.3–5.5), one table run against both the indexed and the linear router. */
+/** Routing semantics and priority (Kong's kong/router/transform.lua and atc.lua), one table run against both the indexed and the linear router. */
 import t from 'tap';
 import { buildLinearRouter, buildRouter } from '../../src/router/index.js';
 import { request, route, ROUTING_CASES } from './cases.js';

@@ -1,10 +1,10 @@
-/** normalizePath and escapeUpstreamPath (spec §5.2). */
+/** normalizePath and escapeUpstreamPath (Kong's kong/tools/uri.lua normalize). */
 import t from 'tap';
 import { escapeUpstreamPath, normalizePath } from '../../src/router/index.js';
 
 t.test('normalizePath', async (t) => {
   const cases: [raw: string, normalized: string | null][] = [
-    // spec §5.2 examples
+    // Kong's kong/tools/uri.lua normalize examples
     ['/foo%3a', '/foo%3A'],
     ['/fo%6F', '/foo'],
     ['/foo/./bar/../baz', '/foo/baz'],

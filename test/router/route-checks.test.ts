@@ -1,4 +1,4 @@
-/** Config-time route checks, in Kong's words (spec §2.3). */
+/** Config-time route checks, in Kong's words (Kong's kong/db/schema/entities/routes.lua). */
 import t from 'tap';
 import { checkRouteHeaderValue, checkRouteHost, checkRoutePath } from '../../src/router/index.js';
 

@@ -1,4 +1,4 @@
-/** The strip_path × service.path × route path table (spec §5.6, Kong's router_path_handling_tests fixture). */
+/** The strip_path × service.path × route path table (Kong's kong/router/utils.lua get_upstream_uri_v0, Kong's router_path_handling_tests fixture). */
 import t from 'tap';
 import { buildLinearRouter, normalizePath, type RouteLike, upstreamPath } from '../../src/router/index.js';
 
@@ -104,7 +104,7 @@ t.test('v0 table, through the router (prefix paths and their regex twins)', asyn
   t.ok(rows > 150, `${rows} rows`);
 });
 
-// [service.path, route path, strip, request, v1 upstream] for the rows where v1 differs (spec §5.6, v1 column).
+// [service.path, route path, strip, request, v1 upstream] for the rows where v1 differs (Kong's kong/router/utils.lua get_upstream_uri_v0, v1 column).
 const V1: [string, string | null, Strip, string, string][] = [
   ['/srv', '/rou', 'off', '/roureq', '/srvroureq'],
   ['/srv', '/rou', 'on', '/roureq', '/srvreq'],

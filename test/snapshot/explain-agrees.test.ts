@@ -83,7 +83,7 @@ const get = (target: string, host = 'example.test', more: Partial<Sent> = {}): S
   ...more,
 });
 
-/** Rows for what the upstream request is made of (Kong's path-handling fixture, spec §5.6, and escapes). */
+/** Rows for what the upstream request is made of (Kong's path-handling fixture, Kong's kong/router/utils.lua get_upstream_uri_v0, and escapes). */
 function upstreamGroups(): Group[] {
   const pathRows: [servicePath: string, routePath: string | null, strip: boolean, request: string, handling?: 'v1'][] = [
     ['/', '/route', true, '/route'],
