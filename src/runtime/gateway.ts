@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createAdminServer } from '../admin/server.js';
+import type { HttpListeners } from '../admin/http-listeners.js';
+import { createAdminServer, type NodeOptions } from '../admin/server.js';
+import { createStatusListener } from '../admin/status-listener.js';
 import { BalancerResources } from '../balancer/resources.js';
 import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
@@ -10,6 +12,7 @@ import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../http/engine.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
 import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../proxy/settings.js';
+import { PrometheusMetrics } from '../plugins/prometheus/metrics.js';
 import { createGatewayServices } from '../plugins/services.js';
 import type { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
@@ -35,6 +38,8 @@ export interface GatewayOptions {
   adminToken?: string | undefined;
   /** Kong returns private keys and credential secrets; sluice redacts them unless this is set. */
   adminExposeSecrets?: boolean | undefined;
+  /** Kong's status_listen (/status, /status/ready, /metrics); undefined or 'off' disables it. */
+  statusListen?: string | undefined;
   watch: boolean;
   engine: 'http-proxy' | 'undici';
   settings?: Partial<ProxySettings>;
@@ -52,6 +57,7 @@ export interface Gateway {
   readonly proxyAddress: { host: string; port: number };
   readonly proxySslAddress: { host: string; port: number } | null;
   readonly adminAddress: { host: string; port: number } | null;
+  readonly statusAddress: { host: string; port: number } | null;
   readonly engine: ProxyEngine;
   reload(): Promise<ReloadOutcome>;
   /** Resolves once the watcher (if any) is active. */
@@ -75,13 +81,81 @@ export class ConfigInvalidError extends Error {
  * (its errors redacted as in logs: start-up output goes where logs go; `sluice validate` shows the values).
  */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const early = await startEarly(opts);
+  try {
+    return await startServing(opts, early);
+  } catch (err) {
+    await early.status?.close();
+    throw err;
+  }
+}
+
+/** What the gateway has before its configuration loads: who it is, its counters and metrics, its status listener. */
+interface Early {
+  readonly nodeId: string;
+  readonly stats: ReturnType<typeof createStats>;
+  readonly prometheus: PrometheusMetrics;
+  /** The node facts the Admin API and the status listener report. */
+  readonly node: NodeOptions;
+  /** Filled in as the gateway comes up and goes down. */
+  readonly live: { cell: SnapshotCell | null; balancers: BalancerResources | null; serving: boolean; stopping: boolean };
+  readonly status: HttpListeners | null;
+  readonly statusAddress: { host: string; port: number } | null;
+}
+
+/**
+ * Kong's status listener comes up first, so a readiness probe is answered (503) while the configuration loads;
+ * it says 200 once the gateway serves and 503 again while it stops.
+ */
+async function startEarly(opts: GatewayOptions): Promise<Early> {
+  const live: Early['live'] = { cell: null, balancers: null, serving: false, stopping: false };
+  const stats = createStats();
+  const nodeId = randomUUID();
+  // The gateway's metrics: its prometheus plugins record into them across reloads, /metrics reads them.
+  const prometheus = new PrometheusMetrics();
+  const node: NodeOptions = {
+    lastReloadError: () => {
+      const f = live.cell?.lastFailure;
+      return f ? { at: Date.parse(f.time), errors: f.errors.map((e) => ({ ...e, text: formatError(f.file, e) })) } : null;
+    },
+    stats: () => stats,
+    nodeId,
+    hostname: hostname(),
+    version: SLUICE_VERSION,
+    configuration: {
+      conf: opts.conf,
+      proxy_listen: opts.proxyListen,
+      proxy_ssl_listen: opts.proxySslListen ?? 'off',
+      admin_listen: opts.adminListen,
+      status_listen: opts.statusListen ?? 'off',
+      engine: opts.engine,
+      watch: opts.watch,
+      database: 'off',
+      router_flavor: 'traditional_compatible',
+    },
+    logLevel: () => opts.logger.level,
+    runtime: () => ({ draining: live.cell?.draining ?? 0, healthCheckers: live.balancers?.checkers.liveCheckers() ?? 0 }),
+    prometheus,
+  };
+  if (!opts.statusListen || opts.statusListen === 'off') return { nodeId, stats, prometheus, node, live, status: null, statusAddress: null };
+  const status = createStatusListener({
+    ...node,
+    serving: () => (live.serving && live.cell !== null ? live.cell.current : null),
+    stopping: () => live.stopping,
+  });
+  const a = (await status.listen(parseListen(opts.statusListen))) as { address: string; port: number };
+  return { nodeId, stats, prometheus, node, live, status, statusAddress: { host: a.address, port: a.port } };
+}
+
+async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway> {
   const { logger } = opts;
+  const { nodeId, stats, live } = early;
   const invalid = (errors: readonly ConfigError[]) => new ConfigInvalidError(errors.map((e) => formatError(opts.conf, redactedError(e))));
   const loaded = await loadConfigFile(opts.conf);
   if (!loaded.ok) throw invalid(loaded.errors);
   // Plugins keep handles to these (Redis connects on first use, queues start on first entry), so compiling
   // opens nothing; they outlive reloads and close at stop.
-  const services = createGatewayServices(logger);
+  const services = createGatewayServices(logger, { prometheus: early.prometheus });
   const { redis } = services;
   const compiled = compileConfig(loaded.config, opts.conf, 1, logger, services);
   if (!compiled.ok) throw invalid(compiled.errors);
@@ -89,10 +163,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const balancers = new BalancerResources();
   // Snapshots join the shared health checkers when they become current and leave when they retire.
   const cell = new SnapshotCell(initial, { balancers }, (old) => logger.debug('snapshot retired', { generation: old.generation }));
+  live.cell = cell;
+  live.balancers = balancers;
   const settings: ProxySettings = { ...DEFAULT_PROXY_SETTINGS, ...opts.settings };
   const engine = createEngine(opts.engine);
-  const stats = createStats();
-  const nodeId = randomUUID();
   const ctx = { snapshots: cell, engine, settings, logger, nodeId, hostname: hostname() };
 
   const loader = createConfigLoader();
@@ -121,27 +195,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     if (opts.adminListen !== 'off' || opts.adminSocket) {
       const server = createAdminServer({
+        ...early.node,
         current: () => cell.current,
-        lastReloadError: () => {
-          const f = cell.lastFailure;
-          return f ? { at: Date.parse(f.time), errors: f.errors.map((e) => ({ ...e, text: formatError(f.file, e) })) } : null;
-        },
-        stats: () => stats,
-        nodeId,
-        hostname: hostname(),
-        version: SLUICE_VERSION,
-        configuration: {
-          conf: opts.conf,
-          proxy_listen: opts.proxyListen,
-          proxy_ssl_listen: opts.proxySslListen ?? 'off',
-          admin_listen: opts.adminListen,
-          engine: opts.engine,
-          watch: opts.watch,
-          database: 'off',
-          router_flavor: 'traditional_compatible',
-        },
-        logLevel: () => logger.level,
-        runtime: () => ({ draining: cell.draining, healthCheckers: balancers.checkers.liveCheckers() }),
         ...(opts.adminToken ? { token: opts.adminToken } : {}),
         exposeSecrets: opts.adminExposeSecrets === true,
       });
@@ -182,11 +237,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     proxy: `${address.address}:${address.port}`,
     proxy_ssl: sslAddress ? `${sslAddress.address}:${sslAddress.port}` : 'off',
     admin: adminAddress ? `${adminAddress.host}:${adminAddress.port}` : 'off',
+    status: early.statusAddress ? `${early.statusAddress.host}:${early.statusAddress.port}` : 'off',
     engine: engine.name,
     hash: initial.hash,
     entities: entityCounts(initial.entities),
   });
 
+  live.serving = true;
   let closed = false;
   return {
     cell,
@@ -195,20 +252,25 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     proxyAddress: { host: address.address, port: address.port },
     proxySslAddress: sslAddress ? { host: sslAddress.address, port: sslAddress.port } : null,
     adminAddress,
+    statusAddress: early.statusAddress,
     engine,
     watching: watcher?.ready ?? Promise.resolve(),
     reload: () => reloader.force(),
     async close() {
       if (closed) return;
       closed = true;
+      live.stopping = true;
       await watcher?.close();
       await Promise.all([proxy!.close(opts.drainTimeoutMs), proxySsl?.close(opts.drainTimeoutMs), admin?.close()]);
+      // Open while the proxy drains, so a readiness probe sees 503 'draining' until the last request is out.
+      await early.status?.close();
       await loader.close();
       await engine.close();
       cell.close();
       balancers.close();
       // Log entries of the last requests still go out, within the drain budget.
       await services.close(opts.drainTimeoutMs);
+      early.prometheus.clear();
     },
   };
 }
