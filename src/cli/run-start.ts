@@ -28,6 +28,7 @@ function startFailure(err: Error, flags: StartFlags, origin: FlagOrigin): string
     ['proxySslListen', flags.proxySslListen],
     ['adminListen', flags.adminListen],
     ['adminSocket', flags.adminSocket],
+    ['statusListen', flags.statusListen],
   ];
   // By address, else by port alone (`localhost:8000` fails as 127.0.0.1:8000).
   const failed =

@@ -16,6 +16,7 @@ export interface StartFlags {
   adminSocket?: string;
   adminToken?: string;
   adminExposeSecrets?: boolean;
+  statusListen: string;
   watch: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty' | 'auto';
@@ -64,6 +65,7 @@ export function gatewayOptions(flags: StartFlags, origin: FlagOrigin, env: NodeJ
   listenAddress(origin.name('proxyListen'), flags.proxyListen);
   listenOrOff(origin.name('proxySslListen'), flags.proxySslListen);
   listenOrOff(origin.name('adminListen'), flags.adminListen);
+  listenOrOff(origin.name('statusListen'), flags.statusListen);
   // Kong's ssl_cert/ssl_cert_key come as a pair.
   if ((flags.sslCert === undefined) !== (flags.sslCertKey === undefined)) {
     throw new UsageError(`${origin.name('sslCert')} and ${origin.name('sslCertKey')} must be given together`);
@@ -78,6 +80,7 @@ export function gatewayOptions(flags: StartFlags, origin: FlagOrigin, env: NodeJ
     adminSocket: flags.adminSocket,
     adminToken: flags.adminToken,
     adminExposeSecrets: switchValue('adminExposeSecrets', flags, origin, env, false),
+    statusListen: flags.statusListen,
     watch: switchValue('watch', flags, origin, env, true),
     engine: flags.engine,
     settings: { trustedIps: parsed('trustedIps', parseTrustedIps), ...parsed('headers', parseHeaders) },

@@ -25,6 +25,11 @@ export function registerStart(program: Command): void {
         .env('SLUICE_ADMIN_LISTEN')
         .default('127.0.0.1:8001'),
     )
+    .addOption(
+      new Option('--status-listen <addr>', "status listener (/status, /status/ready, /metrics; Kong's status_listen), or 'off'")
+        .env('SLUICE_STATUS_LISTEN')
+        .default('off'),
+    )
     .addOption(new Option('--admin-socket <path>', 'also serve the Admin API on a unix socket').env('SLUICE_ADMIN_SOCKET'))
     .addOption(new Option('--admin-token <token>', 'require this bearer token on the Admin API').env('SLUICE_ADMIN_TOKEN'))
     .addOption(
