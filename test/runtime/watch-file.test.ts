@@ -38,7 +38,6 @@ async function setup(t: Test, initial: string, layout: 'plain' | 'configmap' = '
   return { dir, file, seen, w };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 t.test('in-place write', async (t) => {
   const { file, seen } = await setup(t, 'a');
@@ -94,12 +93,20 @@ t.test('a burst of writes is debounced to the final content', async (t) => {
 });
 
 t.test('identical content is not reported', async (t) => {
-  const { file, seen, w } = await setup(t, 'same');
+  const { dir, file, seen, w } = await setup(t, 'same');
+  // A watcher on a file beside it, saved at the same moment: once it reports, the first has had its window too.
+  const beside = join(dir, 'beside.yaml');
+  await writeFile(beside, 'before');
+  const besideSeen: string[] = [];
+  const control = watchFile(beside, { debounceMs: 40, onChange: ({ text }) => besideSeen.push(text), onMissing: () => {}, onError: (err) => t.fail(err.message) });
+  control.setKnownHash(md5('before'));
+  t.teardown(() => control.close());
+  await control.ready;
   w.setKnownHash('8a4d3fa5b9ab0dc2d2b6ea2a8e55f7d9'); // not the hash of 'same': first write is reported
   await writeFile(file, 'same');
   t.ok(await until(() => seen.changes.length === 1));
-  await writeFile(file, 'same');
-  await settle();
+  await Promise.all([writeFile(file, 'same'), writeFile(beside, 'after')]);
+  t.ok(await until(() => besideSeen.includes('after')), 'the save beside it has settled');
   t.equal(seen.changes.length, 1, 'rewrite with the same bytes: no change');
 });
 
