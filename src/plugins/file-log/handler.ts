@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
-import { compileCustomFields } from '../log-common/custom-fields.js';
-import { logSerialized } from '../log-common/log-entry.js';
+import { logEachRequest } from '../log-common/log-entry.js';
 import { sinksOf } from '../log-common/sinks-of.js';
 import { schema } from './schema.js';
 
@@ -20,9 +19,8 @@ export default definePlugin<Config>({
   schema,
   create(config, ctx) {
     const sinks = sinksOf(ctx);
-    const fields = compileCustomFields('file-log', config.custom_fields_by_lua);
     const { path, reopen } = config;
     const emit = (record: Record<string, unknown>) => sinks.file(path).write(`${JSON.stringify(record)}\n`, reopen);
-    return { log: (kong) => logSerialized(fields, kong, emit) };
+    return logEachRequest('file-log', config.custom_fields_by_lua, emit);
   },
 });

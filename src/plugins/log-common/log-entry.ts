@@ -1,5 +1,6 @@
 import type { Pdk } from '../../pdk/kong.js';
-import { applyCustomFields, type CustomFields } from './custom-fields.js';
+import type { PluginHandlers } from '../define.js';
+import { applyCustomFields, compileCustomFields, type CustomFields } from './custom-fields.js';
 
 /**
  * The log phase the Kong log plugins share: custom fields set, then kong.log.serialize() handed to `emit`
@@ -10,4 +11,14 @@ export function logSerialized(fields: CustomFields, kong: Pdk, emit: (record: Re
   const pending = applyCustomFields(fields, kong);
   if (pending === undefined) return emit(kong.log.serialize());
   return pending.then(() => emit(kong.log.serialize()));
+}
+
+/** The handlers of a plugin that emits every request's record: its custom fields compiled here, at load. */
+export function logEachRequest(
+  plugin: string,
+  customFields: Readonly<Record<string, string>> | null | undefined,
+  emit: (record: Record<string, unknown>) => void,
+): PluginHandlers {
+  const fields = compileCustomFields(plugin, customFields);
+  return { log: (kong) => logSerialized(fields, kong, emit) };
 }

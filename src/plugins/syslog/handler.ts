@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
-import { compileCustomFields } from '../log-common/custom-fields.js';
-import { logSerialized } from '../log-common/log-entry.js';
+import { logEachRequest } from '../log-common/log-entry.js';
 import { sinksOf } from '../log-common/sinks-of.js';
 import { type Facility, FACILITIES, type Severity, SEVERITIES, schema } from './schema.js';
 
@@ -25,7 +24,6 @@ export default definePlugin<Config>({
   schema,
   create(config, ctx) {
     const sinks = sinksOf(ctx);
-    const fields = compileCustomFields('syslog', config.custom_fields_by_lua);
     const threshold = code(config.log_level);
     const facility = FACILITIES[config.facility] * 8;
     // The PRI per status class, or -1 when that class is below log_level and not sent.
@@ -39,6 +37,6 @@ export default definePlugin<Config>({
       const p = status >= 500 ? serverError : status >= 400 ? clientError : success;
       if (p >= 0) sinks.syslog().send(p, JSON.stringify(record));
     };
-    return { log: (kong) => logSerialized(fields, kong, emit) };
+    return logEachRequest('syslog', config.custom_fields_by_lua, emit);
   },
 });

@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
-import { compileCustomFields } from '../log-common/custom-fields.js';
-import { logSerialized } from '../log-common/log-entry.js';
+import { logEachRequest } from '../log-common/log-entry.js';
 import { sinksOf } from '../log-common/sinks-of.js';
 import type { TcpDestination } from '../log-common/tcp-sink.js';
 import { schema } from './schema.js';
@@ -24,7 +23,6 @@ export default definePlugin<Config>({
   schema,
   create(config, ctx) {
     const sinks = sinksOf(ctx);
-    const fields = compileCustomFields('tcp-log', config.custom_fields_by_lua);
     const dest: TcpDestination = Object.freeze({
       owner: 'tcp-log',
       host: config.host,
@@ -35,6 +33,6 @@ export default definePlugin<Config>({
       sni: config.tls_sni ?? null,
     });
     const emit = (record: Record<string, unknown>) => sinks.tcp(dest).send(`${JSON.stringify(record)}\n`);
-    return { log: (kong) => logSerialized(fields, kong, emit) };
+    return logEachRequest('tcp-log', config.custom_fields_by_lua, emit);
   },
 });

@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
-import { compileCustomFields } from '../log-common/custom-fields.js';
-import { logSerialized } from '../log-common/log-entry.js';
+import { logEachRequest } from '../log-common/log-entry.js';
 import { sinksOf } from '../log-common/sinks-of.js';
 import { schema } from './schema.js';
 
@@ -20,9 +19,8 @@ export default definePlugin<Config>({
   schema,
   create(config, ctx) {
     const sinks = sinksOf(ctx);
-    const fields = compileCustomFields('udp-log', config.custom_fields_by_lua);
     const { host, port } = config;
     const emit = (record: Record<string, unknown>) => sinks.udp('udp-log', host, port).send(JSON.stringify(record));
-    return { log: (kong) => logSerialized(fields, kong, emit) };
+    return logEachRequest('udp-log', config.custom_fields_by_lua, emit);
   },
 });
