@@ -78,6 +78,10 @@ export class SyslogSink {
       return null;
     }
     this.#child = child;
+    // The child and its pipes never keep the process alive: a gateway that is not closed still lets it exit
+    // (the logger then reads EOF and exits too).
+    child.unref();
+    for (const pipe of [child.stdin, child.stderr]) (pipe as { unref?: () => void } | null)?.unref?.();
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-500)));
     child.stdin?.on('error', () => undefined);

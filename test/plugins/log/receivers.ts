@@ -6,6 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { selfSignedCertificate } from '../../../src/tls/self-signed.js';
@@ -91,8 +93,13 @@ while True:
     sys.stdout.write(d.hex() + "\\n"); sys.stdout.flush()
 `;
 
-/** A syslog daemon's socket stand-in: a unix datagram socket at `dir/log`, each datagram recorded whole. */
-export async function unixDatagramReceiver(t: Teardown, dir: string): Promise<UnixDatagramReceiver> {
+/**
+ * A syslog daemon's socket stand-in: a unix datagram socket in a new directory under the system's temporary
+ * one (a unix socket path has at most 107 bytes), each datagram recorded whole.
+ */
+export async function unixDatagramReceiver(t: Teardown): Promise<UnixDatagramReceiver> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-syslog-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'log');
   const datagrams: string[] = [];
   const child: ChildProcess = spawn('python3', ['-c', PY_RECEIVER, path], { stdio: ['ignore', 'pipe', 'inherit'] });
