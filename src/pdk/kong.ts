@@ -9,6 +9,7 @@ import { PdkResponse } from './response.js';
 import { PdkRouter } from './router.js';
 import { PdkService } from './service.js';
 import type { RequestState } from './state.js';
+import { NOOP_TRACING, type Tracing } from './tracing.js';
 import type { WebSocketPdk } from './websocket.js';
 
 export type { PdkEnvironment } from './namespace.js';
@@ -33,6 +34,8 @@ export class Kong {
   readonly node: PdkNode;
   /** kong.websocket (Kong Enterprise): set by the lifecycle on WebSocket handshakes of ws/wss routes. */
   websocket: WebSocketPdk | null = null;
+  /** kong.tracing: Kong's noop tracer, unless a tracing plugin applies to the request (the lifecycle sets it). */
+  tracing: Tracing = NOOP_TRACING;
   readonly #state: RequestState;
 
   constructor(state: RequestState, env: PdkEnvironment) {

@@ -125,6 +125,17 @@ export const PDK_PHASES = {
 
   'kong.node.get_id': ALL,
   'kong.node.get_hostname': ALL,
+
+  // Kong's tracers check no phase (the noop tracer is the default): span functions outside rewrite, access,
+  // header_filter, body_filter and log do nothing instead (src/pdk/tracing.ts).
+  'kong.tracing.start_span': ALL,
+  'kong.tracing.create_span': ALL,
+  'kong.tracing.link_span': ALL,
+  'kong.tracing.active_span': ALL,
+  'kong.tracing.set_active_span': ALL,
+  'kong.tracing.process_span': ALL,
+  'kong.tracing.set_should_sample': ALL,
+  'kong.tracing.get_sampling_decision': ALL,
 } as const satisfies Record<string, readonly PhaseName[]>;
 
 export type PdkFunctionName = keyof typeof PDK_PHASES;

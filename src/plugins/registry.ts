@@ -15,6 +15,7 @@ import httpLog from './http-log/handler.js';
 import ipRestriction from './ip-restriction/handler.js';
 import jwt from './jwt/handler.js';
 import keyAuth from './key-auth/handler.js';
+import opentelemetry from './opentelemetry/handler.js';
 import postFunction from './post-function/handler.js';
 import preFunction from './pre-function/handler.js';
 import prometheus from './prometheus/handler.js';
@@ -51,6 +52,7 @@ const definitions = [
   // analytics and monitoring
   prometheus,
   statsd,
+  opentelemetry,
   // logging
   httpLog,
   fileLog,

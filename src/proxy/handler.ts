@@ -22,6 +22,8 @@ import { bufferRequestBody } from './request-buffering.js';
 import type { ProxySettings } from './settings.js';
 import { upstreamHeaders } from './upstream-headers.js';
 import { isTrusted } from './settings.js';
+import type { RequestTracing } from '../pdk/tracing.js';
+import { balancerTryStarted } from '../plugins/tracing/instrumentation.js';
 
 /** What the request path needs from the runtime: the current snapshot, pinned for the request's lifetime. */
 export interface SnapshotSource {
@@ -81,6 +83,8 @@ export class Exchange implements ProxyHooks {
   state: RequestState | null = null;
   /** The balancer's per-request state (hash value, targets tried), made on the first balanced try. */
   balance: BalanceRequest | null = null;
+  /** kong.tracing of a traced request (src/plugins/tracing/instrumentation.ts): each try is timed for its span. */
+  tracing: RequestTracing | null = null;
 
   constructor(
     readonly ctx: ProxyContext,
@@ -114,6 +118,7 @@ export class Exchange implements ProxyHooks {
       }
     }
     this.tries++;
+    if (this.tracing !== null) balancerTryStarted(this.tracing);
     if (this.tries === 1) this.proxyLatency = Math.round(performance.now() - this.startedAt);
     const state = this.state;
     if (state !== null) {

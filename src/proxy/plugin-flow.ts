@@ -22,6 +22,7 @@ import type { UpstreamRequest } from '../http/engine.js';
 import { EXTENSIONS_HEADER, handshakeErrorMessage, handshakeProblem } from './engine/websocket-handshake.js';
 import { WebSocketFlow } from './websocket-flow.js';
 import { createBodyLimiter } from '../plugins/request-size-limiting/body-limiter.js';
+import { beforeLog, beginTracing, recording, runTracedChain, runTracedResponsePhase } from '../plugins/tracing/instrumentation.js';
 
 /** Largest request body a plugin may read into memory (kong.request.get_raw_body). */
 export const MAX_PLUGIN_BODY_BYTES = 8 * 1024 * 1024;
@@ -45,6 +46,8 @@ class PluginResponse implements ResponsePhases {
   readonly finish = (): void => {
     const { collected, state, kong, ctx } = this;
     if (!collected.some((i) => i.handlers.log !== undefined)) return;
+    const tracer = recording(kong);
+    if (tracer !== null) beforeLog(tracer, state, kong);
     void runLogPhase(collected, state, kong, (err) =>
       ctx.logger.error('plugin failed', { error: err.message, phase: 'log', request_id: state.requestId }),
     );
@@ -120,7 +123,9 @@ class PluginResponse implements ResponsePhases {
 
   filter(phase: 'header_filter' | 'body_filter'): void {
     try {
-      runResponsePhase(phase, this.collected, this.state, this.kong);
+      const tracer = recording(this.kong);
+      if (tracer === null) runResponsePhase(phase, this.collected, this.state, this.kong);
+      else runTracedResponsePhase(tracer, phase, this.collected, this.state, this.kong);
     } catch (err) {
       // Headers are not sent yet in either phase, so the client still gets a clean 500 (Kong).
       this.ctx.logger.error('plugin failed', { error: (err as Error).message, request_id: this.state.requestId });
@@ -146,7 +151,9 @@ function runChain(
 ): void {
   let pending: void | Promise<void>;
   try {
-    pending = runCollecting(phase, chain, state, kong, collected);
+    const tracer = recording(kong);
+    if (tracer === null || phase === 'ws_handshake') pending = runCollecting(phase, chain, state, kong, collected);
+    else pending = runTracedChain(tracer, phase, chain, state, kong, collected);
   } catch (err) {
     return failed(err);
   }
@@ -164,6 +171,8 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
     maxBodyBytes: MAX_PLUGIN_BODY_BYTES,
   };
   const kong = createPdk(state, env);
+  const routedOk = !isAnswer(routed);
+  beginTracing(kong, state, env, routedOk ? routed.match.route.plugins : snap.proxy.globalPlugins, routedOk);
   const collected: PluginInstance[] = [];
   const response = new PluginResponse(ctx, state, kong, collected);
   res.once('close', () => {
@@ -328,6 +337,7 @@ function afterAccess(
   );
   exchange.captures = state.captures;
   exchange.state = state;
+  exchange.tracing = recording(response.kong);
   exchange.consumerId = state.consumer?.id ?? state.credential?.id ?? null;
   if (state.target !== null) {
     // kong.service.set_target: connect there directly; balancing, retries and health checks are skipped.
