@@ -91,6 +91,8 @@ export class TcpSink {
     const s = d.tls
       ? tlsConnect({ host: d.host, port: d.port, servername: d.sni ?? '', rejectUnauthorized: false })
       : netConnect({ host: d.host, port: d.port });
+    // Log connections never keep the process alive on their own (close() is the gateway's stop).
+    s.unref();
     this.#socket = s;
     this.#ready = false;
     const stage = d.tls ? 'perform TLS handshake to' : 'connect to';

@@ -69,6 +69,8 @@ export class UdpSink {
       this.#opening = false;
       if (this.#closed) return;
       const s = createSocket(fam === 6 ? 'udp6' : 'udp4');
+      // Log sockets never keep the process alive on their own (close() is the gateway's stop).
+      s.unref();
       this.#socket = s;
       s.on('error', (err) => {
         this.#drops.drop(1, `could not send data to ${this.#where}: ${err.message}`);
