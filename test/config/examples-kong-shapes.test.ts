@@ -3,10 +3,10 @@
  * gateway, nested records naming their parent), each served by a real gateway: their upstream hosts are
  * pointed at a local echo server, and real clients check what Kong would answer.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, waitFor } from '../helpers/gateway.js';
 import { request, type Response } from '../helpers/http.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
@@ -118,6 +118,34 @@ const cases: ExampleCase[] = [
       { name: 'no key', path: '/reports/export', status: 401 },
     ],
   },
+  {
+    file: '21-deck-dump-lua-functions.yaml',
+    rewrite: (text, up) => text.replace('http://orders.internal:8080', up.url),
+    probes: [
+      { name: 'Lua allow list lets loopback through, its header reaches the upstream', path: '/orders/7', status: 200, want: (r) => [echo(r).url, echo(r).headers['x-edge-checked'], r.headers['x-edge-timed']], expect: ['/v1/7', 'yes', '1'] },
+      { name: 'a JSON answer from ngx.say + ngx.exit', path: '/orders-health', status: 200, want: (r) => [r.json(), r.headers['content-type']], expect: [{ status: 'ok', service: 'orders' }, /application\/json/] },
+    ],
+  },
+  {
+    file: '22-rate-limited-partner-api.yaml',
+    rewrite: (text, up) => text.replace('http://partners.internal:9000', up.url),
+    probes: [
+      { name: 'no key', path: '/partner', status: 401 },
+      { name: 'acme, key hidden, trace id echoed', path: '/partner/a', headers: { 'x-partner-key': 'acme-key-2b7e' }, status: 200, want: (r) => [echo(r).headers['x-partner-key'], r.headers['x-request-trace']], expect: [undefined, /^[0-9a-f-]{36}$/] },
+      { name: 'trial 1', path: '/partner/t', headers: { 'x-partner-key': 'trial-key-91c4' }, status: 200 },
+      { name: 'trial 2', path: '/partner/t', headers: { 'x-partner-key': 'trial-key-91c4' }, status: 200 },
+      { name: 'trial 3: the consumer plugin wins over the global one', path: '/partner/t', headers: { 'x-partner-key': 'trial-key-91c4' }, status: 429, want: (r) => r.json(), expect: { message: 'API rate limit exceeded' } },
+      { name: 'acme still has room', path: '/partner/a', headers: { 'x-partner-key': 'acme-key-2b7e' }, status: 200 },
+    ],
+  },
+  {
+    file: '23-observability.yaml',
+    rewrite: (text, up) => text.replace('http://catalog.internal:8080', up.url).replace('/tmp/sluice-example-23.log', `/tmp/sluice-example-23-${process.pid}.log`),
+    probes: [
+      { name: 'proxied', path: '/catalog/items', status: 200, want: (r) => echo(r).url, expect: '/items' },
+      { name: 'answered by the gateway', path: '/mock-status', status: 200, want: (r) => r.json(), expect: { message: 'up' } },
+    ],
+  },
 ];
 
 for (const c of cases) {
@@ -142,4 +170,27 @@ t.test('18: the 1.1 paths route as Kong migrates them (Admin API /debug/match)',
     const r = await request(gw.adminPort, `/debug/match?path=${encodeURIComponent(path)}`);
     t.match(r.json(), { matched: { route: { name: route } } }, `${path} → ${route}`);
   }
+});
+
+t.test('23: the requests are counted in /metrics and written by file-log as Kong records', async (t) => {
+  const up = await startUpstream();
+  t.teardown(() => up.close());
+  const log = `/tmp/sluice-example-23-${process.pid}-b.log`;
+  const gw = await startTestGateway(read('23-observability.yaml').replace('http://catalog.internal:8080', up.url).replace('/tmp/sluice-example-23.log', log));
+  t.teardown(async () => {
+    await gw.close();
+    rmSync(log, { force: true });
+  });
+  t.equal((await request(gw.port, '/catalog/a')).status, 200);
+  t.equal((await request(gw.port, '/mock-status')).status, 200);
+  const metrics = (await request(gw.adminPort, '/metrics')).body;
+  t.match(metrics, /kong_http_requests_total\{service="catalog",route="catalog",code="200",source="service"/);
+  t.match(metrics, /kong_http_requests_total\{service="",route="status-mock",code="200",source="kong"/);
+  const lines = await waitFor('two log lines', () => {
+    const text = existsSync(log) ? readFileSync(log, 'utf8').trim() : '';
+    const all = text === '' ? [] : text.split('\n');
+    return all.length >= 2 ? all : undefined;
+  });
+  const records = lines.map((l) => JSON.parse(l) as { route: { name: string }; response: { status: number } });
+  t.same(records.map((r) => [r.route.name, r.response.status]).sort(), [['catalog', 200], ['status-mock', 200]]);
 });
