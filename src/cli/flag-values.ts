@@ -6,16 +6,13 @@ export const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
 /** A flag or environment value sluice cannot use: bad usage, so the command exits 2 before anything starts. */
 export class UsageError extends Error {}
 
-/** `host:port` (or a bare port), with the port in range: a listener that cannot exist is a usage error, not a failed start. */
+/** `host:port` (or a bare port): a listener that cannot exist is a usage error, not a failed start. */
 export function listenAddress(name: string, spec: string): { host: string; port: number } {
-  let address: { host: string; port: number };
   try {
-    address = parseListen(spec);
+    return parseListen(spec);
   } catch (err) {
     throw new UsageError(`${name}: ${(err as Error).message}`);
   }
-  if (address.port > 65_535) throw new UsageError(`${name}: port ${address.port} is out of range (0-65535)`);
-  return address;
 }
 
 /** A listener address or `off` (Kong's `admin_listen = off`). */
