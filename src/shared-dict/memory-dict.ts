@@ -13,8 +13,29 @@ interface Entry {
 export interface MemoryDictOptions {
   /** Keys held at most; a new key beyond it evicts (expired keys first, then the least recently used). */
   readonly capacity: number;
-  /** Milliseconds on a clock that never goes back; tests pass their own. */
+  /** Milliseconds; tests pass their own. By default the wall clock, read once per turn of the event loop. */
   readonly clock?: () => number;
+}
+
+/**
+ * nginx's cached time (ngx.now): the wall clock read at most once per turn of the event loop, so the
+ * operations of one request (a read and a count per period) cost one clock read between them. The reading
+ * goes stale in a microtask, so nothing is left pending once the turn is over.
+ */
+function turnClock(): () => number {
+  let now = 0;
+  let fresh = false;
+  const stale = () => {
+    fresh = false;
+  };
+  return () => {
+    if (!fresh) {
+      now = Date.now();
+      fresh = true;
+      queueMicrotask(stale);
+    }
+    return now;
+  };
 }
 
 /**
@@ -37,7 +58,7 @@ export class MemoryDict implements SharedDict {
   constructor(opts: MemoryDictOptions) {
     if (!Number.isInteger(opts.capacity) || opts.capacity < 1) throw new Error(`capacity must be a positive integer: ${opts.capacity}`);
     this.capacity = opts.capacity;
-    this.#clock = opts.clock ?? performance.now.bind(performance);
+    this.#clock = opts.clock ?? turnClock();
   }
 
   /** Keys held, expired ones not yet dropped included (as nginx's). */

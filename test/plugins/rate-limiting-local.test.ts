@@ -7,7 +7,7 @@ import t from 'tap';
 import { QueueRegistry } from '../../src/plugins/queue/registry.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
-import { counterKeys } from '../../src/plugins/rate-limiting/counter-key.js';
+import { CounterKeys } from '../../src/plugins/rate-limiting/counter-key.js';
 import { LocalPolicy } from '../../src/plugins/rate-limiting/local-policy.js';
 import { windowStarts } from '../../src/plugins/rate-limiting/windows.js';
 import { compilePlugins } from '../../src/snapshot/compile-plugins.js';
@@ -35,53 +35,64 @@ function later(inner: MemoryDict): SharedDict {
   };
 }
 
-t.test('keys: one per period, with the window start (Kong: ratelimit:route:service:id:window:period)', async (t) => {
-  const keys = counterKeys('r', 's', '10.0.0.1', ['minute', 'hour'], starts);
-  t.same(keys, [`ratelimit:r:s:10.0.0.1:${Date.UTC(2024, 0, 1, 10, 30)}:minute`, `ratelimit:r:s:10.0.0.1:${Date.UTC(2024, 0, 1, 10)}:hour`]);
+t.test('keys: one per period and window; Kong\'s layout for Redis, a short one for the dictionary', async (t) => {
+  const kong = CounterKeys.kong('r', 's', ['minute', 'hour']);
+  t.same(kong.keys('10.0.0.1', starts), [
+    `ratelimit:r:s:10.0.0.1:${Date.UTC(2024, 0, 1, 10, 30)}:minute`,
+    `ratelimit:r:s:10.0.0.1:${Date.UTC(2024, 0, 1, 10)}:hour`,
+  ]);
+  const next = windowStarts(Date.UTC(2024, 0, 1, 10, 31, 0));
+  t.equal(kong.keys('10.0.0.1', next)[0], `ratelimit:r:s:10.0.0.1:${Date.UTC(2024, 0, 1, 10, 31)}:minute`, 'a new window, a new key');
+  const all = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
+  // The first second of a year starts every window at once: the keys still differ by period.
+  const newYear = windowStarts(Date.UTC(2025, 0, 1));
+  const local = CounterKeys.local('r', 's', all).keys('10.0.0.1', newYear);
+  t.equal(new Set(local).size, 6, 'six periods, six keys, even when their windows start together');
+  t.ok(local.every((k) => k.length < 40), `short keys (${local[0]})`);
+  t.same(CounterKeys.local('r', 's', all).keys('10.0.0.1', newYear), local, 'another instance on the same route and service: the same keys');
+  t.not(CounterKeys.local('r', 's2', all).keys('10.0.0.1', newYear)[0], local[0], 'another service: other keys');
+  t.not(CounterKeys.local('r', 's', all).keys('10.0.0.2', newYear)[0], local[0], 'another identifier: other keys');
 });
 
-t.test('usage then count; each key expires with its period', async (t) => {
+t.test('count returns the usage before the request; a refused request is given back; keys expire with their period', async (t) => {
   let now = 0;
   const dict = new MemoryDict({ capacity: 100, clock: () => now });
   const policy = new LocalPolicy(dict, ['second', 'minute'], logger);
-  const keys = counterKeys('r', 's', 'id', ['second', 'minute'], starts);
-  t.same(policy.usage(keys), [0, 0], 'nothing counted yet, answered synchronously');
-  policy.count(keys);
-  policy.count(keys);
-  t.same(policy.usage(keys), [2, 2]);
+  const keys = CounterKeys.local('r', 's', ['second', 'minute']).keys('id', starts);
+  t.same(policy.count(keys), [0, 0], 'nothing before the first, answered synchronously');
+  t.same(policy.count(keys), [1, 1]);
+  t.same(policy.count(keys), [2, 2]);
+  policy.giveBack(keys);
+  t.same([dict.get(keys[0]!), dict.get(keys[1]!)], [2, 2], 'the refused third no longer counts (Kong never counts it)');
   now = 1_000;
-  t.same(policy.usage(keys), [0, 2], 'the second key expired after 1 s, the minute key lives on');
+  t.same(policy.count(keys), [0, 2], 'the second key expired after 1 s, the minute key lives on');
   now = 60_000;
-  t.same(policy.usage(keys), [0, 0]);
+  t.same(policy.count(keys), [0, 0]);
 });
 
 t.test('a dictionary that answers later: the same counts, through promises', async (t) => {
   const inner = new MemoryDict({ capacity: 100 });
   const policy = new LocalPolicy(later(inner), ['minute'], logger);
-  const keys = counterKeys('r', 's', 'id', ['minute'], starts);
-  const first = policy.usage(keys);
+  const keys = CounterKeys.local('r', 's', ['minute']).keys('id', starts);
+  const first = policy.count(keys);
   t.ok(first instanceof Promise, 'pending');
   t.same(await first, [0]);
-  policy.count(keys);
+  t.same(await policy.count(keys), [1]);
+  policy.giveBack(keys);
   await new Promise((r) => setImmediate(r));
-  t.same(await policy.usage(keys), [1]);
-  t.equal(inner.get(keys[0]!), 1, 'counted in the dictionary behind');
+  t.equal(inner.get(keys[0]!), 1, 'counted (and given back) in the dictionary behind');
 });
 
-t.test('a count that fails on its way is logged, never an unhandled rejection', async (t) => {
+t.test('a dictionary that fails: count rejects (the handler decides, fault_tolerant), giving back is logged', async (t) => {
   const lines: string[] = [];
   const log = createLogger({ level: 'error', format: 'json', stream: { write: (s: string) => (lines.push(s), true) } as never });
-  const broken: SharedDict = {
-    get: () => Promise.reject(new Error('primary gone')),
-    set: () => Promise.reject(new Error('primary gone')),
-    incr: () => Promise.reject(new Error('primary gone')),
-    delete: () => Promise.reject(new Error('primary gone')),
-  };
+  const gone = () => Promise.reject(new Error('primary gone'));
+  const broken: SharedDict = { get: gone, set: gone, incr: gone, delete: gone };
   const policy = new LocalPolicy(broken, ['minute'], log);
-  await t.rejects(policy.usage(['k']) as Promise<number[]>, /primary gone/);
-  policy.count(['k']);
+  await t.rejects(policy.count(['k']) as Promise<number[]>, /primary gone/);
+  policy.giveBack(['k']);
   await new Promise((r) => setImmediate(r));
-  t.match(lines.join(''), /failed to increment a rate-limiting counter.*primary gone/);
+  t.match(lines.join(''), /failed to give back a rate-limiting count.*primary gone/, 'logged, never an unhandled rejection');
 });
 
 t.test('compilePlugins hands every factory the dictionaries it is given', async (t) => {

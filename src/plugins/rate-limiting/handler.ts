@@ -3,7 +3,7 @@ import type { Pdk } from '../../pdk/kong.js';
 import { type RedisConnection, type RedisPool, RedisUnavailableError } from '../../redis/pool.js';
 import { isPending } from '../../shared-dict/shared-dict.js';
 import { definePlugin } from '../define.js';
-import { counterKeys } from './counter-key.js';
+import { CounterKeys } from './counter-key.js';
 import { identifierFor, type LimitBy } from './identifier.js';
 import { LocalPolicy } from './local-policy.js';
 import { redisUsage } from './redis-counters.js';
@@ -67,30 +67,31 @@ export default definePlugin<Config>({
     }
 
     function localAccess(local: LocalPolicy) {
+      const counterKeys = CounterKeys.local(routeId, serviceId, periods);
       return (kong: Pdk): void | Promise<void> => {
         const nowMs = Math.floor(Date.now() / 1000) * 1000;
         const starts = windowStarts(nowMs);
-        const keys = counterKeys(routeId, serviceId, identify(kong), periods, starts);
-        const used = local.usage(keys);
+        const keys = counterKeys.keys(identify(kong), starts);
+        const used = local.count(keys);
         if (isPending(used)) {
           // A dictionary in another process: the same steps once it answers.
           return used.then(
             (u) => {
-              if (!finish(kong, decide(limits, u, nowMs, starts, hide))) local.count(keys);
+              if (finish(kong, decide(limits, u, nowMs, starts, hide))) local.giveBack(keys);
             },
             (err: unknown) => failed(kong, err),
           );
         }
-        if (finish(kong, decide(limits, used, nowMs, starts, hide))) return;
-        local.count(keys);
+        if (finish(kong, decide(limits, used, nowMs, starts, hide))) local.giveBack(keys);
       };
     }
 
     function redisAccess(count: (keys: string[]) => Promise<number[]>) {
+      const counterKeys = CounterKeys.kong(routeId, serviceId, periods);
       return async (kong: Pdk): Promise<void> => {
         const nowMs = Math.floor(Date.now() / 1000) * 1000;
         const starts = windowStarts(nowMs);
-        const keys = counterKeys(routeId, serviceId, identify(kong), periods, starts);
+        const keys = counterKeys.keys(identify(kong), starts);
         let used: number[];
         try {
           used = await count(keys);
