@@ -44,7 +44,7 @@ export const DEFAULT_METRICS: readonly { name: MetricName; stat_type: StatType; 
 const metric = Type.Object(
   {
     name: enumOf(METRIC_NAMES),
-    stat_type: Type.Optional(enumOf(STAT_TYPES)),
+    stat_type: enumOf(STAT_TYPES),
     sample_rate: Type.Optional(Type.Number({ exclusiveMinimum: 0, 'x-error': { exclusiveMinimum: 'value must be greater than 0' } })),
     consumer_identifier: Type.Optional(enumOf(CONSUMER_IDENTIFIERS)),
     service_identifier: Type.Optional(enumOf(SERVICE_IDENTIFIERS)),
@@ -52,12 +52,9 @@ const metric = Type.Object(
   },
   {
     additionalProperties: false,
-    allOf: [
-      // stat_type is required, and the conditional below reads it: Kong reports its absence in the check's words.
-      { required: ['stat_type'], 'x-error': { required: 'field required for entity check' } },
-      // Kong's conditional: counters and gauges need a sample_rate.
-      { if: { properties: { stat_type: { enum: ['counter', 'gauge'] } }, required: ['stat_type'] }, then: { required: ['sample_rate'] } },
-    ],
+    // Kong's conditional: counters and gauges need a sample_rate.
+    if: { properties: { stat_type: { enum: ['counter', 'gauge'] } }, required: ['stat_type'] },
+    then: { required: ['sample_rate'] },
   },
 );
 
