@@ -15,7 +15,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import { Command } from 'commander';
 import t, { type Test } from 'tap';
+import { registerStart } from '../../src/cli/start.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
 import { upstream, waitFor } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
@@ -28,6 +30,7 @@ interface Values {
   readonly proxy: number;
   readonly ssl: number;
   readonly admin: number;
+  readonly status: number;
   readonly socket: string;
   readonly conf: string;
   readonly tag: string;
@@ -79,14 +82,15 @@ async function values(dir: string, name: string, upstreamUrl: string): Promise<V
   const own = join(dir, name);
   await mkdir(own, { recursive: true });
   const ports = new Set<number>();
-  while (ports.size < 3) ports.add(await closedPort());
-  const [proxy, ssl, admin] = [...ports] as [number, number, number];
+  while (ports.size < 4) ports.add(await closedPort());
+  const [proxy, ssl, admin, status] = [...ports] as [number, number, number, number];
   const pair = selfSignedCertificate(`${name}.cli.test`);
   const v: Values = {
     name,
     proxy,
     ssl,
     admin,
+    status,
     socket: join(own, 'admin.sock'),
     conf: join(own, 'kong.yaml'),
     tag: `served-by-${name}`,
@@ -185,6 +189,14 @@ const ROWS: Row[] = [
     losing: (l) => ({ SLUICE_ADMIN_LISTEN: `127.0.0.1:${l.admin}` }),
     baseline: false,
     observe: async (v) => expect((await admin(v, '/status')).status === 200, 'no Admin API on the port'),
+  },
+  {
+    flag: '--status-listen',
+    args: (v) => ['--status-listen', `127.0.0.1:${v.status}`],
+    env: (v) => ({ SLUICE_STATUS_LISTEN: `127.0.0.1:${v.status}` }),
+    losing: (l) => ({ SLUICE_STATUS_LISTEN: `127.0.0.1:${l.status}` }),
+    baseline: true,
+    observe: async (v) => expect((await request(v.status, '/status')).status === 200, 'no status listener on the port'),
   },
   {
     flag: '--admin-socket',
@@ -289,6 +301,14 @@ const ROWS: Row[] = [
     observe: async () => null,
   },
 ];
+
+t.test('the table has a row for every flag of sluice start', async (t) => {
+  const program = new Command();
+  registerStart(program);
+  const start = program.commands.find((c) => c.name() === 'start')!;
+  const flags = start.options.map((o) => o.long!).sort();
+  t.same(ROWS.flatMap((r) => r.flag.match(/--[a-z-]+/g) ?? []).sort(), flags);
+});
 
 const DRAIN = ROWS.find((r) => r.flag === '--drain-timeout')!;
 
