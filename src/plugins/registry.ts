@@ -29,6 +29,7 @@ import statsd from './statsd/handler.js';
 import syslog from './syslog/handler.js';
 import tcpLog from './tcp-log/handler.js';
 import udpLog from './udp-log/handler.js';
+import zipkin from './zipkin/handler.js';
 
 // Definitions differ in their config type; the loader has validated each config against its own schema.
 const definitions = [
@@ -53,6 +54,7 @@ const definitions = [
   prometheus,
   statsd,
   opentelemetry,
+  zipkin,
   // logging
   httpLog,
   fileLog,
