@@ -43,7 +43,8 @@ async function main(): Promise<void> {
       let stderr = '';
       gw.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       try {
-        await waitForHttp('http://127.0.0.1:18002/', 10_000);
+        // A start can take seconds on a loaded machine; the load itself is what is measured.
+        await waitForHttp('http://127.0.0.1:18002/', 60_000);
         results[name] = await load('http://127.0.0.1:18002/?apikey=bench-key', Number(values.seconds), Number(values.connections));
       } catch (err) {
         console.log(`${name}: skipped (${(err as Error).message.split('\n')[0]}${stderr ? `; ${stderr.trim().split('\n')[0]}` : ''})`);
