@@ -10,6 +10,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { CounterKeys } from '../../src/plugins/rate-limiting/counter-key.js';
 import { LocalPolicy } from '../../src/plugins/rate-limiting/local-policy.js';
 import { windowStarts } from '../../src/plugins/rate-limiting/windows.js';
+import { awaitFreshWindow } from './traffic/windows.js';
 import { compilePlugins } from '../../src/snapshot/compile-plugins.js';
 import { MemoryDict } from '../../src/shared-dict/memory-dict.js';
 import { MemoryDicts } from '../../src/shared-dict/memory-dicts.js';
@@ -117,4 +118,47 @@ plugins:
   const spy: SharedDicts = { get: (name) => (asked.push(name), own.get(name)) };
   compilePlugins(loaded.config.entities, logger, { dictionaries: spy, queues: new QueueRegistry(logger) });
   t.same(asked, ['kong_rate_limiting_counters', 'kong_rate_limiting_counters'], 'both instances use the given dictionary');
+});
+
+t.test('a full dictionary: counters of the least recently seen clients go, the busy ones keep limiting', async (t) => {
+  const dict = new MemoryDict({ capacity: 5 });
+  const policy = new LocalPolicy(dict, ['minute'], logger);
+  const keys = CounterKeys.local('r', 's', ['minute']);
+  const seen = (id: string) => policy.count(keys.keys(id, starts)) as number[];
+  const hot: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    seen(`cold-${i}`);
+    hot.push(seen('hot')[0]!);
+  }
+  t.equal(dict.size, 5, 'never above its capacity');
+  t.ok(dict.evicted >= 94, `${dict.evicted} counters evicted`);
+  t.same(hot.slice(0, 3), [0, 1, 2], 'the busy counter survived the churn');
+  t.equal(hot[99], 99);
+  t.same(seen('cold-0'), [0], 'an evicted counter starts over (Kong: a full shm forgets its least recently used keys)');
+});
+
+t.test('the handler over a dictionary that answers later: limits the same way, through a promise', async (t) => {
+  const definition = (await import('../../src/plugins/rate-limiting/handler.js')).default;
+  await awaitFreshWindow(60_000, 2000);
+  const backing = new MemoryDicts();
+  const dictionaries: SharedDicts = { get: (name) => later(backing.get(name)) };
+  const config = { minute: 2, policy: 'local', limit_by: 'ip', fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'API rate limit exceeded', redis: {}, sync_rate: -1 };
+  const entity = { id: 'p', name: 'rate-limiting', route: { id: 'r' }, service: null, config } as never;
+  const handlers = definition.create(config as never, { entity, logger, dictionaries, queues: new QueueRegistry(logger) });
+  const answers: number[] = [];
+  const kong = {
+    ctx: { plugin: {} as Record<string, unknown> },
+    client: { get_forwarded_ip: () => '10.0.0.1' },
+    response: { error: (status: number) => answers.push(status), set_header: () => undefined },
+    log: { err: () => undefined },
+  } as never;
+  for (let i = 0; i < 3; i++) {
+    const step = handlers.access!(kong);
+    t.ok(step instanceof Promise, `request ${i + 1}: pending on the dictionary`);
+    await step;
+  }
+  t.same(answers, [429], 'the third in the minute is refused');
+  const key = CounterKeys.local('r', '00000000-0000-0000-0000-000000000000', ['minute']).keys('10.0.0.1', windowStarts(Date.now()))[0]!;
+  await new Promise((r) => setImmediate(r));
+  t.equal(backing.get('kong_rate_limiting_counters').get(key), 2, 'two counted; the refused one given back');
 });
