@@ -36,8 +36,9 @@ export interface SharedDict {
 
 /**
  * The dictionaries a gateway declares, with their capacity in keys (Kong declares them in its nginx template:
- * `lua_shared_dict kong_rate_limiting_counters 12m`). A rate-limiting key takes about 250 bytes here, so the
- * default holds about as many counters as Kong's 12 MiB.
+ * `lua_shared_dict kong_rate_limiting_counters 12m`). A rate-limiting counter takes about 220 bytes here
+ * (measured with IPv4 identifiers), so the default holds about as many counters as Kong's 12 MiB, in about as
+ * much memory.
  */
 export const SHARED_DICTS = {
   kong_rate_limiting_counters: { capacity: 50_000 },
