@@ -2,15 +2,7 @@
 import t from 'tap';
 import { buildLinearRouter, buildRouter, type RouteLike } from '../../src/router/index.js';
 import { request, route, type RouteFields } from './cases.js';
-
-/** Seeded PRNG (LCG) so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { rng } from './seeded-random.js';
 
 t.test('differential: indexed router == linear router on random route sets', async (t) => {
   const r = rng(424242);
@@ -19,7 +11,21 @@ t.test('differential: indexed router == linear router on random route sets', asy
   const segs = ['a', 'b', 'api', 'v1', 'users', 'x', 'é'];
   const hostsPool = ['a.com', 'b.com', '*.a.com', 'b.*', 'a.com:8080', '*.a.com:9000', 'b.*:9000', 'c.org', '[::1]', '[::1]:9000'];
   const randPath = () => `/${Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(segs)).join('/')}${chance(0.2) ? '/' : ''}`;
-  const randRegex = () => pick([`~${randPath()}\\d*`, '~/(?<first>[a-z]+)/(\\d+)?', '~/users/(\\w+)$', '~/(?i)API', '~/v\\d']);
+  // Literal-led, case-insensitive, leading alternation, optional or quantified first atoms (regex-literal.ts).
+  const randRegex = () =>
+    pick([
+      `~${randPath()}\\d*`,
+      '~/(?<first>[a-z]+)/(\\d+)?',
+      '~/users/(\\w+)$',
+      '~/(?i)API',
+      '~/(?i)Users/X',
+      '~/v\\d',
+      `~${randPath()}|${randPath()}`,
+      '~/(?:api|v1)/a',
+      '~/ap?i',
+      '~/a*pi',
+      '~/é+',
+    ]);
   const hex = () => Math.floor(r() * 16).toString(16);
   let mismatches = 0;
   let portLeaks = 0;
