@@ -82,7 +82,10 @@ export class TcpSink {
         resolve();
       });
       if (this.#ready) s.end();
-      else s.destroy();
+      else {
+        this.#dropWaiting('the gateway stopped before they were sent');
+        s.destroy();
+      }
     });
   }
 

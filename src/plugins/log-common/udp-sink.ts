@@ -60,6 +60,7 @@ export class UdpSink {
   close(): void {
     this.#closed = true;
     this.#replace();
+    if (this.#waiting.length > 0) this.#drops.drop(this.#waiting.length, 'the gateway stopped before they were sent');
     this.#waiting = [];
   }
 
