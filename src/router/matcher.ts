@@ -89,8 +89,7 @@ export function compileMatchers<R extends RouteLike>(route: R): Matcher<R>[] {
   const snis = nonEmpty(route.snis) ? route.snis.map(sniRule) : null;
   const paths = nonEmpty(route.paths) ? route.paths : null;
   const weight = (hosts ? 1 : 0) + (methods ? 1 : 0) + (headers ? 1 : 0) + (snis ? 1 : 0) + (paths ? 1 : 0);
-  const base = {
-    route,
+  const common: Common = {
     hosts,
     methods,
     headers,
@@ -99,12 +98,9 @@ export function compileMatchers<R extends RouteLike>(route: R): Matcher<R>[] {
     // Kong: a hosts list without `*` (even an empty one) sets the plain-host bit.
     plainHostsOnly: route.hosts != null && route.hosts.every((h) => !h.includes('*')),
     headerCount: Math.min(headerNames.length, MAX_HEADER_COUNT),
-    rank: 0,
   };
   const id = route.id.toLowerCase();
-  if (paths === null) {
-    return [{ ...base, tieBreakId: id, prefixes: null, regexes: null, isRegex: false, regexPriority: 0, prefixLength: 0 }];
-  }
+  if (paths === null) return [matcher(route, common, id, null, null, 0, 0)];
   // Group key: -1 for regexes, else the byte length (Lua's `#path`); groups numbered by first appearance.
   const groups = new Map<number, string[]>();
   for (const p of paths) {
@@ -124,12 +120,44 @@ export function compileMatchers<R extends RouteLike>(route: R): Matcher<R>[] {
         const re = compileRegexPath(p.slice(1));
         if (typeof re !== 'string') regexes.push(re);
       }
-      out.push({ ...base, tieBreakId, prefixes: null, regexes, isRegex: true, regexPriority: route.regex_priority, prefixLength: 0 });
+      out.push(matcher(route, common, tieBreakId, null, regexes, route.regex_priority, 0));
     } else {
-      out.push({ ...base, tieBreakId, prefixes: list, regexes: null, isRegex: false, regexPriority: 0, prefixLength: key & PREFIX_LENGTH_MASK });
+      out.push(matcher(route, common, tieBreakId, list, null, 0, key & PREFIX_LENGTH_MASK));
     }
   }
   return out;
+}
+
+/** What a route's matchers share. */
+type Common = Pick<Matcher<RouteLike>, 'hosts' | 'methods' | 'headers' | 'snis' | 'weight' | 'plainHostsOnly' | 'headerCount'>;
+
+/** Every matcher built by one literal, so all share one shape (object spread made building 100 000 routes 2.5× slower). */
+function matcher<R extends RouteLike>(
+  route: R,
+  c: Common,
+  tieBreakId: string,
+  prefixes: readonly string[] | null,
+  regexes: readonly RegExp[] | null,
+  regexPriority: number,
+  prefixLength: number,
+): Matcher<R> {
+  return {
+    route,
+    tieBreakId,
+    hosts: c.hosts,
+    methods: c.methods,
+    headers: c.headers,
+    snis: c.snis,
+    prefixes,
+    regexes,
+    weight: c.weight,
+    plainHostsOnly: c.plainHostsOnly,
+    headerCount: c.headerCount,
+    isRegex: regexes !== null,
+    regexPriority,
+    prefixLength,
+    rank: 0,
+  };
 }
 
 /** Higher priority first; equal priority → larger id first (ATC iterates (priority, UUID) in reverse). */

@@ -178,7 +178,11 @@ export function compileHeaderRegex(re: string): RegExp | string {
   return compileRegex(asciiLower(re), '');
 }
 
-/** Lua's string.lower: ASCII letters only. */
+/** Lua's string.lower: ASCII letters only. Also per request (case-insensitive regex paths): no copy when already lower. */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return s;
 }
