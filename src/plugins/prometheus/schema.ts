@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { PROTOCOLS } from '../../schema/typedefs.js';
 import type { PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -14,7 +13,7 @@ export const schema: PluginSchemaInfo = {
   name: 'prometheus',
   version: KONG_VERSION,
   priority: 13,
-  protocols: PROTOCOLS,
+  // Kong: typedefs.protocols, so every protocol (the default is the http set).
   config: Type.Object(
     {
       per_consumer: off(),
