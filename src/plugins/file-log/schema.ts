@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { PROTOCOLS } from '../../schema/typedefs.js';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
 import type { PluginSchemaInfo } from '../types.js';
@@ -12,7 +11,7 @@ export const schema: PluginSchemaInfo = {
   name: 'file-log',
   version: KONG_VERSION,
   priority: 9,
-  protocols: PROTOCOLS,
+  // Kong: typedefs.protocols, so every protocol (the default is the http set).
   config: Type.Object(
     {
       path: Type.String({

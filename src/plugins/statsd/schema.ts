@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { enumOf, port, PROTOCOLS } from '../../schema/typedefs.js';
+import { enumOf, port } from '../../schema/typedefs.js';
 import { KONG_VERSION } from '../../util/versions.js';
 import { hostWithoutPort } from '../log-common/schema-parts.js';
 import { queueConfig } from '../queue/schema.js';
@@ -63,7 +63,7 @@ export const schema: PluginSchemaInfo = {
   name: 'statsd',
   version: KONG_VERSION,
   priority: 11,
-  protocols: PROTOCOLS,
+  // Kong: typedefs.protocols, so every protocol (the default is the http set).
   config: Type.Object(
     {
       host: Type.Optional(hostWithoutPort({ default: 'localhost' })),

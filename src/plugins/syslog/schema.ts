@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { enumOf, PROTOCOLS } from '../../schema/typedefs.js';
+import { enumOf } from '../../schema/typedefs.js';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
 import type { PluginSchemaInfo } from '../types.js';
@@ -29,7 +29,7 @@ export const schema: PluginSchemaInfo = {
   name: 'syslog',
   version: KONG_VERSION,
   priority: 4,
-  protocols: PROTOCOLS,
+  // Kong: typedefs.protocols, so every protocol (the default is the http set).
   config: Type.Object(
     {
       log_level: severity(),

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { port, PROTOCOLS } from '../../schema/typedefs.js';
+import { port } from '../../schema/typedefs.js';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
 import { hostWithoutPort } from '../log-common/schema-parts.js';
@@ -10,7 +10,7 @@ export const schema: PluginSchemaInfo = {
   name: 'udp-log',
   version: KONG_VERSION,
   priority: 8,
-  protocols: PROTOCOLS,
+  // Kong: typedefs.protocols, so every protocol (the default is the http set).
   config: Type.Object(
     {
       host: hostWithoutPort(),
