@@ -36,8 +36,6 @@ export function timeNs(perfMs: number = performance.now()): number {
   return (performance.timeOrigin + perfMs) * 1e6;
 }
 
-const hexId = (bytes: number): string => randomBytes(bytes).toString('hex');
-
 // Kong: the tracer's span functions do nothing outside these phases (VALID_TRACING_PHASES).
 const TRACING_PHASES: ReadonlySet<PhaseName> = new Set(['rewrite', 'access', 'header_filter', 'body_filter', 'log', 'ws_handshake']);
 
@@ -179,6 +177,9 @@ export const DEFAULT_SAMPLING_RATE = 0.01;
 
 const SAMPLING_BOUND = 2 ** 64;
 
+/** A trace id and the span ids of a typical traced request (root, router, a few plugins, balancer). */
+const RANDOM_BATCH = 16 + 8 * 10;
+
 /**
  * Kong's trace-id based sampler: the trace id's first 8 bytes, read as the native (little-endian) uint64
  * Kong's FFI cast reads, below rate × 2^64. Rates ≥ 1 always sample, ≤ 0 never.
@@ -205,6 +206,9 @@ export class RequestTracing extends Namespace {
   /** Linked spans in creation order; the first is the request's root span. */
   readonly spans: Span[] = [];
   activeSpan: Span | null = null;
+  // Random bytes for ids, drawn in one call per request rather than one per span.
+  #random: Buffer | null = null;
+  #used = 0;
 
   constructor(...args: ConstructorParameters<typeof Namespace>) {
     super(...args);
@@ -231,11 +235,21 @@ export class RequestTracing extends Namespace {
   create_span(options: SpanOptions = {}): Span {
     enter(this, R.create_span);
     const parent = options.parent !== undefined ? options.parent : this.activeSpan;
-    const traceId = parent?.trace_id ?? options.trace_id ?? hexId(16);
+    const traceId = parent?.trace_id ?? options.trace_id ?? this.#id(16);
     // Kong: a child follows its parent's decision; a root span's is made when a tracing plugin decides.
     const sampled = parent?.should_sample ?? options.should_sample ?? null;
     const parentId = parent?.span_id ?? options.parent_id ?? null;
-    return new Span(this, traceId, hexId(8), parentId, options.span_kind ?? SPAN_KIND.INTERNAL, sampled, parent);
+    return new Span(this, traceId, this.#id(8), parentId, options.span_kind ?? SPAN_KIND.INTERNAL, sampled, parent);
+  }
+
+  #id(bytes: number): string {
+    if (this.#random === null || this.#used + bytes > this.#random.length) {
+      this.#random = randomBytes(RANDOM_BATCH);
+      this.#used = 0;
+    }
+    const id = this.#random.toString('hex', this.#used, this.#used + bytes);
+    this.#used += bytes;
+    return id;
   }
 
   /** Names a span, sets its start and attributes, and adds it to the request's spans. */

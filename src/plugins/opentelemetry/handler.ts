@@ -98,7 +98,7 @@ export default definePlugin<Config>({
           if (span.should_sample !== true) return;
           if (traceId !== null) span.trace_id = traceId;
           const err = queues.enqueue(params, exportSpans, target, readableSpan(span, res, span === root));
-          if (err !== null) kong.log.err('Failed to enqueue span to log server: ', err);
+          if (err !== null) kong.log.err('Failed to enqueue span to log server:', err);
         });
       },
     };

@@ -74,7 +74,7 @@ export default definePlugin<Config>({
       // Kong queues spans with no endpoint too, and its sender drops them: nothing to queue here.
       if (!span.shouldSample || target === null) return;
       const err = queues.enqueue(params, sendSpans, target, zipkinJson(span, config.local_service_name, defaultServiceName));
-      if (err !== null) kong.log.err('failed to enqueue span: ', err);
+      if (err !== null) kong.log.err('failed to enqueue span:', err);
     };
 
     /** Kong's initialize_request: the request span, continuing the incoming trace. */
