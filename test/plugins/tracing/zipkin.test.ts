@@ -117,3 +117,29 @@ t.test('a Zipkin collector that is down costs no request', async (t) => {
   await waitFor('the loss logged', () => gw.logs.some((l) => /could not send entries due to max_retry_time exceeded/.test(String(l.msg))));
   t.ok(gw.logs.some((l) => String(l.msg).includes('zipkin request failed: ')), "Kong's failure message");
 });
+
+t.test('a W3C caller: its span is the parent (no shared span); phase durations as tags', async (t) => {
+  const zipkin = await zipkinReceiver(t);
+  const { gw, up } = await gatewayWithService(t, `
+    - name: w3c
+      paths: [/w3c]
+      plugins:
+        - name: zipkin
+          config:
+            http_endpoint: ${zipkin.url}
+            phase_duration_flavor: tags
+            http_response_header_for_traceid: X-Trace
+            propagation: { extract: [w3c], inject: [w3c], default_format: b3 }
+  `);
+  const res = await request(gw.port, '/w3c', { headers: { traceparent: `00-${TRACE}-${CALLER}-01` } });
+  t.equal(res.headers['x-trace'], TRACE, 'the trace id answered');
+  const spans = await waitFor('the spans', () => (zipkin.spans.length >= 3 ? (zipkin.spans as ZSpan[]) : undefined));
+  const req = spans.find((s) => s.kind === 'SERVER')!;
+  const proxy = spans.find((s) => s.name === 'GET (proxy)')!;
+  t.equal(req.parentId, CALLER, "the caller's span is the parent");
+  t.not(req.id, CALLER, 'the request span is a new one');
+  t.notOk(req.annotations ?? proxy.annotations, 'no annotations with the tags flavor');
+  t.match(req.tags, { 'kong.rewrite.duration_ms': /^\d+$/ });
+  t.match(proxy.tags, { 'kong.access.duration_ms': /^\d+$/, 'kong.header_filter.duration_ms': /^\d+$/ });
+  t.equal(up.seen.at(-1)!.headers.traceparent, `00-${TRACE}-${proxy.id}-01`, 'upstream gets the proxy span in the configured format');
+});
