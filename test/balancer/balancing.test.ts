@@ -1,12 +1,11 @@
 import t, { type Test } from 'tap';
+import { gateway, upstream } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { countHits, gateway, poolConfig, sleep } from './lb-helpers.js';
+import type { Upstream } from '../helpers/upstream.js';
+import { countHits, poolConfig, sleep } from './lb-helpers.js';
 
-async function upstreams(t: Test, names: string[]): Promise<Upstream[]> {
-  const ups = await Promise.all(names.map((n) => startUpstream(n)));
-  t.teardown(() => Promise.all(ups.map((u) => u.close())));
-  return ups;
+function upstreams(t: Test, names: string[]): Promise<Upstream[]> {
+  return Promise.all(names.map((n) => upstream(t, n)));
 }
 
 t.test('weighted round-robin: shares follow the weights', async (t) => {
@@ -125,17 +124,13 @@ t.test('consistent hashing: each input is sticky', async (t) => {
 });
 
 t.test('least-connections favours the fast target when one is slow', async (t) => {
-  const slow = await startUpstream('slow', (_req, res) => {
+  const slow = await upstream(t, 'slow', (_req, res) => {
     setTimeout(() => {
       res.writeHead(200, { 'x-upstream': 'slow' });
       res.end('slow');
     }, 150);
   });
-  const fast = await startUpstream('fast');
-  t.teardown(async () => {
-    await slow.close();
-    await fast.close();
-  });
+  const fast = await upstream(t, 'fast');
   const gw = await gateway(
     t,
     poolConfig([{ target: `127.0.0.1:${slow.port}` }, { target: `127.0.0.1:${fast.port}` }], 'algorithm: least-connections'),
@@ -147,17 +142,13 @@ t.test('least-connections favours the fast target when one is slow', async (t) =
 });
 
 t.test('latency prefers the quicker target', async (t) => {
-  const slow = await startUpstream('slow', (_req, res) => {
+  const slow = await upstream(t, 'slow', (_req, res) => {
     setTimeout(() => {
       res.writeHead(200, { 'x-upstream': 'slow' });
       res.end('slow');
     }, 60);
   });
-  const fast = await startUpstream('fast');
-  t.teardown(async () => {
-    await slow.close();
-    await fast.close();
-  });
+  const fast = await upstream(t, 'fast');
   const gw = await gateway(t, poolConfig([{ target: `127.0.0.1:${slow.port}` }, { target: `127.0.0.1:${fast.port}` }], 'algorithm: latency'));
   await countHits(gw.port, '/', 6);
   await sleep(10);

@@ -1,11 +1,9 @@
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { startTestGateway, upstream } from '../helpers/gateway.js';
 import { poolConfig } from './lb-helpers.js';
 // A real gateway disposes health checkers when a snapshot retires and when it closes (src/snapshot/lifecycle.ts).
 t.test('a real gateway: reload and close stop probe timers', async (t) => {
-  const up = await startUpstream('u');
-  t.teardown(() => up.close());
+  const up = await upstream(t, 'u');
   const active = 'healthchecks:\n  active:\n    healthy:\n      interval: 0.05';
   const gw = await startTestGateway(poolConfig([{ target: `127.0.0.1:${up.port}` }], active));
   const activeProbeTimers = () => gw.balancers.checkers.activeProbeTimers();

@@ -5,19 +5,18 @@ import { loadConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { SnapshotCell } from '../../src/runtime/runtime.js';
 import { compileSnapshot } from '../../src/snapshot/compile.js';
-import type { TestGateway } from '../helpers/gateway.js';
+import { gateway, type TestGateway, until, upstream } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { closedPort, startUpstream, type Upstream } from '../helpers/upstream.js';
-import { countHits, eventually, gateway, poolConfig } from './lb-helpers.js';
+import { closedPort, type Upstream } from '../helpers/upstream.js';
+import { countHits, poolConfig } from './lb-helpers.js';
 
 /** An upstream whose status can be switched during the test. */
 async function switchable(t: Test, name: string, status = 200): Promise<Upstream & { status: number }> {
   const state = { status };
-  const up = await startUpstream(name, (_req, res) => {
+  const up = await upstream(t, name, (_req, res) => {
     res.writeHead(state.status, { 'x-upstream': name });
     res.end(name);
   });
-  t.teardown(() => up.close());
   return Object.defineProperty(up, 'status', {
     get: () => state.status,
     set: (v: number) => {
@@ -70,8 +69,7 @@ t.test('passive: connection failures count, retries move to another target', asy
 });
 
 t.test('passive: timeouts count', async (t) => {
-  const hang = await startUpstream('hang', () => {});
-  t.teardown(() => hang.close());
+  const hang = await upstream(t, 'hang', () => {});
   const good = await switchable(t, 'good');
   const gw = await gateway(
     t,
@@ -109,17 +107,17 @@ t.test('active: probes eject and bring back', async (t) => {
     ),
   );
   const target = `127.0.0.1:${flaky.port}`;
-  t.ok(await eventually(() => flaky.seen.some((r) => r.url === '/status')), 'probes arrive');
+  t.ok(await until(() => flaky.seen.some((r) => r.url === '/status')), 'probes arrive');
   const probe = flaky.seen.find((r) => r.url === '/status')!;
   t.equal(probe.headers['x-probe'], 'yes', 'active.headers sent');
   t.equal(probe.headers.host, target, 'Host is the target');
   flaky.status = 500;
-  t.ok(await eventually(() => health(gw)[target] === 'UNHEALTHY'), 'ejected by probes');
+  t.ok(await until(() => health(gw)[target] === 'UNHEALTHY'), 'ejected by probes');
   const before = flaky.seen.filter((r) => r.url === '/').length;
   await countHits(gw.port, '/', 10);
   t.equal(flaky.seen.filter((r) => r.url === '/').length, before, 'no traffic while unhealthy');
   flaky.status = 200;
-  t.ok(await eventually(() => health(gw)[target] === 'HEALTHY'), 'recovered by probes');
+  t.ok(await until(() => health(gw)[target] === 'HEALTHY'), 'recovered by probes');
   const { counts } = await countHits(gw.port, '/', 10);
   t.equal(counts['flaky'], 5, 'back in rotation');
 });
@@ -142,10 +140,10 @@ t.test('active tcp probes and passive ejection with active recovery', async (t) 
       http_failures: 1`,
     ),
   );
-  t.ok(await eventually(() => health(gw)[`127.0.0.1:${port}`] === 'UNHEALTHY'), 'closed port found by tcp probe');
+  t.ok(await until(() => health(gw)[`127.0.0.1:${port}`] === 'UNHEALTHY'), 'closed port found by tcp probe');
   await countHits(gw.port, '/', 4);
   // The tcp probe connects fine, so the passively ejected target comes back.
-  t.ok(await eventually(() => health(gw)[`127.0.0.1:${flaky.port}`] === 'HEALTHY', 3000), 'tcp probe success restores it');
+  t.ok(await until(() => health(gw)[`127.0.0.1:${flaky.port}`] === 'HEALTHY', 3000), 'tcp probe success restores it');
 });
 
 t.test('threshold: the upstream stops below the healthy-weight percentage', async (t) => {
@@ -238,7 +236,7 @@ t.test('a reload that removes the upstream leaves no probe timers', async (t) =>
   t.equal(activeProbeTimers(), 0, 'compiling starts no probes');
   const cell = new SnapshotCell(first, { balancers: resources });
   t.equal(activeProbeTimers(), 2, 'healthy and unhealthy intervals scheduled');
-  t.ok(await eventually(() => up.seen.length >= 2), 'probing');
+  t.ok(await until(() => up.seen.length >= 2), 'probing');
 
   // An unrelated reload keeps the same checker and its timers.
   cell.swap(compile(withPool.replace('name: r', 'name: r2'), 2));

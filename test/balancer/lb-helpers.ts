@@ -1,16 +1,4 @@
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { request, type RequestOptions, type Response } from '../helpers/http.js';
-
-interface Teardown {
-  teardown(fn: () => unknown): void;
-}
-
-/** A real gateway closed on teardown (closing stops its health checkers, so none outlives the test). */
-export async function gateway(t: Teardown, yaml: string): Promise<TestGateway> {
-  const gw = await startTestGateway(yaml);
-  t.teardown(() => gw.close());
-  return gw;
-}
 
 export interface TargetSpec {
   readonly target: string;
@@ -68,16 +56,6 @@ export async function countHits(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
   return { counts, statuses, responses };
-}
-
-/** Polls until `fn` is true, bounded in time. */
-export async function eventually(fn: () => boolean | Promise<boolean>, ms = 5000, every = 25): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await fn()) return true;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  return false;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -16,6 +16,8 @@ import t, { type Test } from 'tap';
 import { createEngine } from '../../src/proxy/engine/index.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest, UpstreamResult } from '../../src/http/engine.js';
 import { responseOnSocket } from '../../src/proxy/upgrade.js';
+import { until } from '../helpers/gateway.js';
+import { closedPort } from '../helpers/upstream.js';
 
 const ENGINES = ['undici', 'http-proxy'] as const;
 // A self-signed certificate for upstream.test / 127.0.0.1, made for these tests only.
@@ -66,11 +68,6 @@ async function listenNet(server: NetServer): Promise<{ port: number; close(): Pr
   };
 }
 
-async function closedPort(): Promise<number> {
-  const l = await listen(createServer());
-  await l.close();
-  return l.port;
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -190,14 +187,6 @@ function call(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `check` holds (bounded: 100 × 20 ms). */
-async function until(check: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return true;
-    await sleep(20);
-  }
-  return check();
-}
 
 for (const name of ENGINES) {
   t.test(`engine: ${name}`, async (t) => {
@@ -447,8 +436,9 @@ for (const name of ENGINES) {
       t.equal(r.body.toString(), 'finally');
       t.equal(front.results.length, 16);
       t.ok(front.results.slice(0, 15).every((x) => !x.ok && x.kind === 'connect' && x.retriable));
-      await sleep(20);
       const req = front.clientReqs[0]!;
+      // Attempts remove their listeners as they settle, just after the response: wait for it (bounded).
+      await until(() => req.listenerCount('error') <= 1 && req.listenerCount('aborted') <= 1, 2000);
       t.ok(req.listenerCount('error') <= 1, 'no error listeners left behind');
       t.ok(req.listenerCount('aborted') <= 1, 'no aborted listeners left behind');
       t.same(
@@ -533,7 +523,7 @@ for (const name of ENGINES) {
       );
       t.match(outcome, /^error:/, 'client sees a broken response');
       t.ok(await until(() => front.results.length === 1));
-      await sleep(30);
+      await sleep(30); // a window for a second onDone, which must not come
       t.same(front.doneCounts, [1]);
       t.match(front.results[0], { ok: false, retriable: false });
     });
@@ -556,7 +546,7 @@ for (const name of ENGINES) {
       client.destroy();
       t.ok(await until(() => upstreamClosed), 'upstream sees the connection close');
       t.ok(await until(() => front.results.length === 1));
-      await sleep(30);
+      await sleep(30); // a window for a second onDone, which must not come
       t.same(front.doneCounts, [1]);
       t.match(front.results[0], { ok: false, retriable: false });
     });

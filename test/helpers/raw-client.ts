@@ -13,7 +13,11 @@ export interface RawResult {
  * a 101 head arrives (then the client closes), or `timeoutMs` passes. For requests no HTTP client library
  * would send: duplicate Host headers, smuggled upgrades, pipelines.
  */
-export function rawExchange(port: number, text: string | Buffer, opts: { tls?: boolean; timeoutMs?: number } = {}): Promise<RawResult> {
+export function rawExchange(
+  port: number,
+  text: string | Buffer,
+  opts: { tls?: boolean; timeoutMs?: number; /** Half-close after writing, so the server ends the exchange. */ end?: boolean } = {},
+): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const socket: Duplex = opts.tls
       ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'localhost' })
@@ -28,7 +32,7 @@ export function rawExchange(port: number, text: string | Buffer, opts: { tls?: b
       resolve({ statuses: [...out.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1])), text: out });
     };
     const timer = setTimeout(finish, opts.timeoutMs ?? 3000);
-    socket.once(opts.tls ? 'secureConnect' : 'connect', () => socket.write(text));
+    socket.once(opts.tls ? 'secureConnect' : 'connect', () => (opts.end ? socket.end(text) : socket.write(text)));
     socket.on('data', (d: Buffer) => {
       out += d.toString('latin1');
       if (/HTTP\/1\.1 101 [^\r]*\r\n(?:[^\r]*\r\n)*\r\n/.test(out)) setTimeout(finish, 50);

@@ -4,7 +4,7 @@
  * the lifecycle before issue 11 (a second, plugin-less path for upgrades) and must hold on both engines.
  */
 import t from 'tap';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type TestGateway, until } from '../helpers/gateway.js';
 import { rawExchange } from '../helpers/raw-client.js';
 import { type RecordingUpstream, startRecordingUpstream } from '../helpers/recording-upstream.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
@@ -215,8 +215,6 @@ t.test('log runs once, when the tunnel closes', async (t) => {
   );
   t.same(ws.statuses, [101]);
   // rawExchange closed the client side after the 101: the tunnel is torn down and its log phase runs.
-  for (let i = 0; i < 50 && gw.logs.filter((l) => l.msg === 'tunnel logged /stamped').length === before; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(() => gw.logs.filter((l) => l.msg === 'tunnel logged /stamped').length > before, 2000);
   t.equal(gw.logs.filter((l) => l.msg === 'tunnel logged /stamped').length, before + 1, JSON.stringify(gw.logs.filter((l) => String(l.msg).includes('tunnel') || l.level === 'error')));
 });

@@ -6,7 +6,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, until } from '../helpers/gateway.js';
 import { startUpstream } from '../helpers/upstream.js';
 
 /** A raw keep-alive connection: send requests, collect what comes back, see when it closes. */
@@ -21,11 +21,6 @@ function open(port: number, tls: boolean): Promise<{ socket: Socket; text: () =>
     socket.once('error', reject);
   });
 }
-
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-};
 
 for (const tls of [false, true]) {
   t.test(`graceful stop (${tls ? 'TLS' : 'plain'} listener)`, async (t) => {

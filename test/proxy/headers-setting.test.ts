@@ -1,9 +1,8 @@
 /** Kong's `headers` setting (--headers): parsing, and its effect on real responses. */
 import t from 'tap';
 import { parseHeaders } from '../../src/proxy/settings.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gatewayWithService } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
 
 t.test('parseHeaders', async (t) => {
   const cases: [string, object | string][] = [
@@ -20,13 +19,7 @@ t.test('parseHeaders', async (t) => {
 });
 
 t.test('headers off: no Server, Via or X-Kong-* informational headers', async (t) => {
-  const up = await startUpstream('plain');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(
-    `_format_version: "3.0"\nservices:\n  - name: s\n    url: ${up.url}\n    routes: [{ name: r, paths: [/] }]\n`,
-    { settings: parseHeaders('off') },
-  );
-  t.teardown(() => gw.close());
+  const { gw } = await gatewayWithService(t, '- { name: r, paths: [/] }', { gateway: { settings: parseHeaders('off') } });
   const res = await request(gw.port, '/x');
   t.equal(res.status, 200);
   for (const h of ['via', 'x-kong-upstream-latency', 'x-kong-proxy-latency', 'x-kong-request-id']) t.notOk(res.headers[h], `${h} absent`);

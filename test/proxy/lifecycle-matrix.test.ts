@@ -5,7 +5,7 @@
  * must arrive exactly once, and the client must get the plugin's status.
  */
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway } from '../helpers/gateway.js';
 import { rawExchange } from '../helpers/raw-client.js';
 import { startRecordingUpstream } from '../helpers/recording-upstream.js';
 
@@ -105,7 +105,9 @@ const OUTCOMES: readonly Outcome[] = [
 
 t.test('every request kind × plugin outcome: denied requests never reach the upstream', async (t) => {
   const up = await startRecordingUpstream();
-  const gw = await startTestGateway(
+  t.teardown(() => up.close());
+  const gw = await gateway(
+    t,
     `_format_version: "3.0"
 consumers:
   - username: alice
@@ -144,10 +146,6 @@ services:
 `,
     { proxySslListen: '127.0.0.1:0' },
   );
-  t.teardown(async () => {
-    await gw.close();
-    await up.close();
-  });
   const tlsPort = gw.proxySslAddress!.port;
 
   // Spend the rate limit's one request, so every later /limit request must be refused.

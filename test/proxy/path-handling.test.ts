@@ -1,7 +1,6 @@
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway, upstream } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
 
 // Rows of Kong's shared fixture (Kong's kong/router/utils.lua get_upstream_uri_v0, v0 — what traditional_compatible does), sent through a real gateway:
 // [service.path, route path, strip_path, request path, upstream path]. The router's unit tests run the full table.
@@ -33,18 +32,14 @@ const ROWS: [string, string | null, boolean, string, string, ('v1' | undefined)?
 ];
 
 t.test('path handling through the proxy (strip_path × service.path × route path)', async (t) => {
-  const up = await startUpstream('paths');
+  const up = await upstream(t, 'paths');
   let yaml = '_format_version: "3.0"\nservices:\n';
   ROWS.forEach(([servicePath, routePath, strip, , , handling], i) => {
     yaml += `  - name: s${i}\n    url: ${up.url}${servicePath}\n    routes:\n      - name: r${i}\n        hosts: [row${i}.test]\n        strip_path: ${strip}\n`;
     if (handling) yaml += `        path_handling: ${handling}\n`;
     if (routePath !== null) yaml += `        paths: ['${routePath}']\n`;
   });
-  const gw = await startTestGateway(yaml);
-  t.teardown(async () => {
-    await gw.close();
-    await up.close();
-  });
+  const gw = await gateway(t, yaml);
   for (const [i, [servicePath, routePath, strip, reqPath, want]] of ROWS.entries()) {
     const res = await request(gw.port, `${reqPath}?q=${i}`, { headers: { host: `row${i}.test` } });
     t.equal(res.status, 200, `row ${i} routed`);

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import t from 'tap';
 import { request } from '../helpers/http.js';
-import { closedPort, startUpstream } from '../helpers/upstream.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { closedPort } from '../helpers/upstream.js';
+import { gateway, upstream } from '../helpers/gateway.js';
 
 t.test('proxies a request with the headers Kong sets', async (t) => {
-  const up = await startUpstream('a');
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const up = await upstream(t, 'a');
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - name: echo
     url: ${up.url}
@@ -15,10 +15,6 @@ services:
       - name: echo
         paths: [/echo]
 `);
-  t.teardown(async () => {
-    await gw.close();
-    await up.close();
-  });
   const res = await request(gw.port, '/echo/x?a=1&b=2', { headers: { 'x-custom': 'yes', 'x-forwarded-for': '10.1.1.1' } });
   t.equal(res.status, 200);
   const seen = res.json<{ url: string; headers: Record<string, string> }>();
@@ -44,10 +40,10 @@ services:
 
 t.test('errors the gateway generates carry Kong statuses and bodies', async (t) => {
   const dead = await closedPort();
-  const slow = await startUpstream('slow', (_req, res) => {
+  const slow = await upstream(t, 'slow', (_req, res) => {
     setTimeout(() => res.end('late'), 1500).unref();
   });
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - name: refused
     url: http://127.0.0.1:${dead}
@@ -73,10 +69,6 @@ routes:
     https_redirect_status_code: 308
     paths: [/redirect]
 `);
-  t.teardown(async () => {
-    await gw.close();
-    await slow.close();
-  });
 
   const cases: [string, number, string | null][] = [
     ['/missing', 404, 'no Route matched with those values'],
@@ -111,8 +103,8 @@ routes:
 
 t.test('retries move on after connection failures (round-robin over targets)', async (t) => {
   const dead = await closedPort();
-  const up = await startUpstream('live');
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const up = await upstream(t, 'live');
+  const gw = await gateway(t, `_format_version: "3.0"
 upstreams:
   - name: pool.internal
     targets:
@@ -124,10 +116,6 @@ services:
     retries: 3
     routes: [{ name: pooled, paths: [/] }]
 `);
-  t.teardown(async () => {
-    await gw.close();
-    await up.close();
-  });
   for (let i = 0; i < 6; i++) {
     const res = await request(gw.port, `/r${i}`);
     t.equal(res.status, 200, `request ${i} reaches the live target`);
@@ -137,7 +125,7 @@ services:
 
 t.test('streams large bodies both ways intact', async (t) => {
   const size = 8 * 1024 * 1024;
-  const up = await startUpstream('big', (req, res, body) => {
+  const up = await upstream(t, 'big', (req, res, body) => {
     const h = createHash('sha256').update(body).digest('hex');
     res.writeHead(200, { 'x-request-sha256': h, 'content-type': 'application/octet-stream' });
     // Answer with the same bytes in chunks (chunked transfer encoding).
@@ -154,16 +142,12 @@ t.test('streams large bodies both ways intact', async (t) => {
     push();
     void req;
   });
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - name: big
     url: ${up.url}
     routes: [{ name: big, paths: [/big] }]
 `);
-  t.teardown(async () => {
-    await gw.close();
-    await up.close();
-  });
   const payload = Buffer.alloc(size);
   for (let i = 0; i < size; i += 4) payload.writeUInt32LE((i * 2654435761) >>> 0, i);
   const want = createHash('sha256').update(payload).digest('hex');

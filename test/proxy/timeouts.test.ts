@@ -10,7 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { startUpstream } from '../helpers/upstream.js';
 
@@ -55,12 +55,11 @@ t.test('service timeouts fire on time', async (t) => {
     `  - { name: head-${v}, url: "${up.url}/head", read_timeout: ${v}, retries: 0, routes: [{ name: head-${v}, paths: [/head-${v}] }] }`,
     `  - { name: body-${v}, url: "${up.url}/body", read_timeout: ${v}, retries: 0, routes: [{ name: body-${v}, paths: [/body-${v}] }] }`,
   ]);
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - { name: fast, url: "${up.url}/fast", routes: [{ name: fast, paths: [/fast] }] }
 ${services.join('\n')}
 `);
-  t.teardown(() => gw.close());
 
   const timed = async (path: string, value = 0) => {
     const started = performance.now();
@@ -127,7 +126,7 @@ t.test('write_timeout: a stalled upload times out, a slow but steady one does no
     await up.close();
     await stall.close();
   });
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - name: stalls
     url: http://127.0.0.1:${stall.port}
@@ -141,7 +140,6 @@ services:
     read_timeout: 300
     routes: [{ name: steady, paths: [/steady], request_buffering: false }]
 `);
-  t.teardown(() => gw.close());
   const started = performance.now();
   // 256 MiB, far more than the socket buffers between the gateway and a peer that never reads.
   const status = await upload(gw.port, '/stalls', 4096, 64 * 1024, 0);
@@ -154,11 +152,10 @@ t.test('read_timeout does not count time a slow client takes to read the respons
   const big = Buffer.alloc(8 * 1024 * 1024, 97);
   const up = await startUpstream('big', (_req, res) => res.end(big));
   t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - { name: big, url: "${up.url}", read_timeout: 200, routes: [{ name: big, paths: [/big] }] }
 `);
-  t.teardown(() => gw.close());
   const received = await new Promise<number>((resolve) => {
     const req = httpRequest({ host: '127.0.0.1', port: gw.port, path: '/big', agent: false }, (res) => {
       let n = 0;

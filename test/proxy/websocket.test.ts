@@ -1,10 +1,11 @@
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway } from '../helpers/gateway.js';
 import { startWebSocketEcho, websocketRoundTrip } from '../helpers/websocket.js';
 
 t.test('WebSocket upgrades are proxied on ws routes', async (t) => {
   const ws = await startWebSocketEcho();
-  const gw = await startTestGateway(`_format_version: "3.0"
+  t.teardown(() => ws.close());
+  const gw = await gateway(t, `_format_version: "3.0"
 services:
   - name: chat
     url: http://127.0.0.1:${ws.port}/socket
@@ -12,10 +13,6 @@ services:
       - name: chat
         paths: [/chat]
 `);
-  t.teardown(async () => {
-    await gw.close();
-    await ws.close();
-  });
   const out = await websocketRoundTrip(gw.port, '/chat/room1?x=1', 'hello');
   t.equal(out.status, 101);
   t.equal(out.reply, 'echo:hello', 'frames flow both ways');

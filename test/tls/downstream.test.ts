@@ -1,7 +1,6 @@
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway, startTestGateway, upstream } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-import { startUpstream } from '../helpers/upstream.js';
 import { httpsGet } from './client.js';
 import { makePki, yamlPem } from './pki.js';
 
@@ -13,8 +12,7 @@ const ecOnly = pki.issue('ec.test', { ec: true });
 const wild = pki.issue('*.wild.test', { san: 'DNS:*.wild.test' });
 
 t.test('TLS listener: certificate per SNI, https routes, redirects on plain http', async (t) => {
-  const up = await startUpstream('echo');
-  t.teardown(() => up.close());
+  const up = await upstream(t, 'echo');
   const redirectRoutes = [301, 302, 307, 308, 426]
     .map((code) => `
       - name: r${code}
@@ -22,8 +20,7 @@ t.test('TLS listener: certificate per SNI, https routes, redirects on plain http
         protocols: [https]
         https_redirect_status_code: ${code}`)
     .join('');
-  const gw = await startTestGateway(
-    `_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 certificates:
   - cert: ${yamlPem(aTestEc.cert, 6)}
     key: ${yamlPem(aTestEc.key, 6)}
@@ -56,7 +53,6 @@ ${redirectRoutes}
 `,
     { proxySslListen: '127.0.0.1:0' },
   );
-  t.teardown(() => gw.close());
   const port = gw.proxySslAddress!.port;
   t.ok(
     gw.logs.some((l) => String(l.msg).includes('self-signed default certificate')),
@@ -124,8 +120,7 @@ ${redirectRoutes}
 });
 
 t.test('--ssl-cert/--ssl-cert-key: the given default certificate', async (t) => {
-  const up = await startUpstream('echo');
-  t.teardown(() => up.close());
+  const up = await upstream(t, 'echo');
   const { writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
@@ -134,12 +129,11 @@ t.test('--ssl-cert/--ssl-cert-key: the given default certificate', async (t) => 
   const def = pki.issue('default.test');
   await writeFile(certFile, def.cert);
   await writeFile(keyFile, def.key);
-  const gw = await startTestGateway(`_format_version: "3.0"\nservices:\n  - url: ${up.url}\n    routes:\n      - paths: [/]\n`, {
+  const gw = await gateway(t, `_format_version: "3.0"\nservices:\n  - url: ${up.url}\n    routes:\n      - paths: [/]\n`, {
     proxySslListen: '127.0.0.1:0',
     sslCert: certFile,
     sslCertKey: keyFile,
   });
-  t.teardown(() => gw.close());
   const res = await httpsGet(gw.proxySslAddress!.port, '/', { servername: 'anything.test' });
   t.equal(res.status, 200);
   t.equal(res.peer.subject.CN, 'default.test');

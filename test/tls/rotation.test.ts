@@ -1,8 +1,7 @@
 import { Agent } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { gateway, until, upstream } from '../helpers/gateway.js';
 import { httpsGet } from './client.js';
 import { makePki, yamlPem, type Pair } from './pki.js';
 
@@ -24,10 +23,8 @@ services:
 `;
 
 t.test('a reload rotates the certificate under a live TLS client loop without a failed request', async (t) => {
-  const up = await startUpstream('echo');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(config(v1, up.url), { proxySslListen: '127.0.0.1:0' });
-  t.teardown(() => gw.close());
+  const up = await upstream(t, 'echo');
+  const gw = await gateway(t, config(v1, up.url), { proxySslListen: '127.0.0.1:0' });
   const port = gw.proxySslAddress!.port;
   const ca = [pki.ca.cert];
 
@@ -42,9 +39,10 @@ t.test('a reload rotates the certificate under a live TLS client loop without a 
   let keptAliveOk = 0;
   let swapped = false;
   let servedNewAfterSwap = false;
-  const deadline = Date.now() + 2000;
+  let stop = false;
+  const deadline = Date.now() + 15_000;
   const loop = async (worker: number) => {
-    for (let i = 0; Date.now() < deadline; i++) {
+    for (let i = 0; !stop && Date.now() < deadline; i++) {
       const keep = worker === 0 && i % 2 === 0;
       const wasSwapped = swapped;
       try {
@@ -65,11 +63,16 @@ t.test('a reload rotates the certificate under a live TLS client loop without a 
     }
   };
   const workers = [0, 1, 2, 3].map(loop);
-  await new Promise((r) => setTimeout(r, 700));
+  // Swap mid-loop: once new handshakes and the kept-alive connection have both been served with v1 ...
+  await until(() => seen.includes('a.test v1') && keptAliveOk > 5, 5000);
   await gw.writeConfig(config(v2, up.url));
   const outcome = await gw.reload();
   t.equal(outcome.status, 'swapped');
   swapped = true;
+  // ... and stop once new handshakes got v2 and the kept-alive connection went on serving across the swap.
+  const keptAliveBeforeSwap = keptAliveOk;
+  await until(() => servedNewAfterSwap && keptAliveOk > keptAliveBeforeSwap + 5, 5000);
+  stop = true;
   await Promise.all(workers);
 
   t.same(failures, [], 'no failed request');

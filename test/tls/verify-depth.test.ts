@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { yamlPem } from './pki.js';
 import { startTlsUpstream } from './tls-upstream.js';
@@ -40,13 +40,12 @@ t.test('tls_verify_depth limits the upstream chain', async (t) => {
     routes:
       - hosts: [${name}.test]
         preserve_host: false`;
-  const gw = await startTestGateway(`_format_version: "3.0"
+  const gw = await gateway(t, `_format_version: "3.0"
 ca_certificates:
   - id: ${ROOT_ID}
     cert: ${yamlPem(c.root, 6)}
 services:${svc('shallow', 1)}${svc('deep', 2)}
 `);
-  t.teardown(() => gw.close());
   // The leaf certificate carries IP:127.0.0.1, so only the chain length differs between the two services.
   const deep = await request(gw.port, '/', { headers: { host: 'deep.test' } });
   const shallow = await request(gw.port, '/', { headers: { host: 'shallow.test' } });

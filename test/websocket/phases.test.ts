@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, until } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 
 interface Echo {
@@ -27,25 +27,36 @@ async function echoServer(): Promise<Echo> {
   return echo;
 }
 
-/** Opens a client, runs `talk`, resolves with what arrived and how the connection closed. */
+/**
+ * Opens a client, runs `talk`, resolves with what arrived and how the connection closed. With `closeAfter`,
+ * the client closes (1000) once that many messages arrived; a session still open after 5 s is cut.
+ */
 function session(
   url: string,
   talk: (ws: WebSocket) => void,
-  headers: Record<string, string> = {},
+  opts: { headers?: Record<string, string>; closeAfter?: number } = {},
 ): Promise<{ status: number | null; messages: string[]; code: number; reason: string }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers: opts.headers ?? {} });
     const messages: string[] = [];
     let status: number | null = null;
+    const timer = setTimeout(() => ws.terminate(), 5000);
     ws.on('upgrade', (res) => (status = res.statusCode ?? null));
     ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
       resolve({ status: res.statusCode ?? null, messages, code: -1, reason: '' });
       res.resume();
       ws.terminate();
     });
     ws.on('open', () => talk(ws));
-    ws.on('message', (d) => messages.push(d.toString()));
-    ws.on('close', (code, reason) => resolve({ status, messages, code, reason: reason.toString() }));
+    ws.on('message', (d) => {
+      messages.push(d.toString());
+      if (messages.length === opts.closeAfter) ws.close(1000, 'done');
+    });
+    ws.on('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ status, messages, code, reason: reason.toString() });
+    });
     ws.on('error', () => undefined);
   });
 }
@@ -99,8 +110,7 @@ services:
     ws.send('hello');
     ws.send('drop');
     ws.send('x');
-    setTimeout(() => ws.close(1000, 'done'), 150);
-  });
+  }, { closeAfter: 2 });
   t.equal(r.status, 101);
   t.same(r.messages, ['HELLO!?', 'X!?'], 'client frames changed, a dropped one never arrived, upstream frames changed');
 
@@ -113,7 +123,7 @@ services:
 
   // ws_close, then log: each session logged both, in that order.
   const phases = () => gw.logs.map((l) => String(l.msg)).filter((m) => m.startsWith('phase '));
-  for (let i = 0; i < 100 && phases().filter((m) => m === 'phase log').length < 3; i++) await new Promise((res) => setTimeout(res, 20));
+  await until(() => phases().filter((m) => m === 'phase log').length >= 3, 2000);
   const seen = phases();
   t.equal(seen.filter((m) => m === 'phase ws_handshake').length, 3);
   t.equal(seen.filter((m) => m === 'phase ws_close').length, 3);
@@ -123,10 +133,7 @@ services:
   const handshakesBefore = echo.handshakes;
   const denied = await session(`${base}/guarded`, () => undefined);
   t.equal(denied.status, 401, 'access plugins run on ws routes: key-auth refuses the handshake');
-  const allowed = await session(`${base}/guarded`, (ws) => {
-    ws.send('hi');
-    setTimeout(() => ws.close(), 100);
-  }, { apikey: 'alice-key' });
+  const allowed = await session(`${base}/guarded`, (ws) => ws.send('hi'), { headers: { apikey: 'alice-key' }, closeAfter: 1 });
   t.same(allowed.messages, ['hi!'], 'with a key the frames flow');
   const refused = await session(`${base}/refused`, () => undefined);
   t.equal(refused.status, 403, 'ws_handshake can answer');
@@ -154,14 +161,8 @@ services:
       - { name: piped, paths: [/piped] }
 `);
   t.teardown(() => gw.close());
-  const framed = await session(`ws://127.0.0.1:${gw.port}/framed`, (ws) => {
-    ws.send('a');
-    setTimeout(() => ws.close(), 100);
-  });
+  const framed = await session(`ws://127.0.0.1:${gw.port}/framed`, (ws) => ws.send('a'), { closeAfter: 1 });
   t.same(framed.messages, ['[a]!']);
-  const piped = await session(`ws://127.0.0.1:${gw.port}/piped`, (ws) => {
-    ws.send('a');
-    setTimeout(() => ws.close(), 100);
-  });
+  const piped = await session(`ws://127.0.0.1:${gw.port}/piped`, (ws) => ws.send('a'), { closeAfter: 1 });
   t.same(piped.messages, ['a!']);
 });

@@ -5,6 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import type { FrameAction, WsCloseInfo, WsFrame, WsSide } from '../../src/http/websocket-relay.js';
+import { until } from '../helpers/gateway.js';
 import { forwardAll, type Pair, rawFrame, readUntilClose, type Session, startHarness } from './relay-harness.js';
 
 const h = await startHarness();
@@ -17,7 +18,7 @@ async function ended(t: Test, session: Session): Promise<WsCloseInfo> {
   clearTimeout(timer);
   t.ok(session.clientSocket.destroyed, 'client socket destroyed');
   t.ok(session.upstreamSocket.destroyed, 'upstream socket destroyed');
-  await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 20)); // a window for a second onClose, which must not come
   t.equal(session.onCloseCalls(), 1, 'onClose called once');
   t.ok(session.relay.finished);
   return info;
@@ -292,11 +293,7 @@ t.test('a slow reader holds the sender back (backpressure), nothing is lost', as
   const chunk = Buffer.alloc(1024 * 1024, 1);
   for (let i = 0; i < 24; i++) p.server.send(chunk);
   // With the client's socket full, the relay stops reading the upstream: it piles up in the upstream instead.
-  let held = false;
-  for (let i = 0; i < 100 && !held; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    held = (p.session.upstreamSocket as import('node:net').Socket).isPaused();
-  }
+  const held = await until(() => (p.session.upstreamSocket as import('node:net').Socket).isPaused(), 2000);
   t.ok(held, 'the upstream socket is paused while the client cannot take more');
   t.ok(p.server.bufferedAmount > 0 || held, 'the upstream has data waiting');
   clientSocket.resume();
@@ -363,7 +360,8 @@ t.test('sessions leave no sockets or timers behind', async (t) => {
     else p.client.terminate();
     await ended(t, p.session);
   }
-  await new Promise((r) => setTimeout(r, 100));
+  // Closed sockets and cleared timers leave the active list a tick later: wait for it (bounded).
+  await until(() => count().sockets <= before.sockets && count().timers <= before.timers, 2000);
   const after = count();
   t.ok(after.sockets <= before.sockets, `TCP sockets back to ${before.sockets} (now ${after.sockets})`);
   t.ok(after.timers <= before.timers, `timers back to ${before.timers} (now ${after.timers})`);

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import t from 'tap';
 import { createLogger } from '../../../src/log/logger.js';
 import { type RedisConnection, RedisPool, RedisUnavailableError } from '../../../src/redis/pool.js';
+import { until } from '../../helpers/gateway.js';
 import { closedPort } from '../../helpers/upstream.js';
 import { redisForFile, startRedis } from './redis-server.js';
 
@@ -39,7 +40,6 @@ function pool(opts: { maxClients?: number; idleMs?: number } = {}) {
 
 const ping = (client: Redis) => client.ping();
 const dbOf = async (client: Redis) => Number((await client.client('INFO')).match(/ db=(\d+)/)?.[1]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** ms until `run` settles, and how. */
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value?: T; error?: Error }> {
@@ -83,7 +83,7 @@ t.test('idle clients are closed; closed pools refuse', { skip }, async (t) => {
   const h = p.handle(connection(redis.port));
   await h.run(ping, null);
   t.equal(p.size, 1);
-  for (let i = 0; i < 20 && p.size > 0; i++) await sleep(50);
+  await until(() => p.size === 0, 1000, 50);
   t.equal(p.size, 0, 'closed after two idle sweeps');
   t.equal(await h.run(ping, null), 'PONG', 'the handle reconnects on its next use');
   await p.close();
@@ -121,11 +121,7 @@ t.test('a Redis that hangs: one timeout opens the circuit, later calls fail at o
 
   own.resume();
   const resumed = performance.now();
-  let ok = false;
-  while (!ok && performance.now() - resumed < 2000) {
-    ok = (await timed(() => h.run(ping, null))).value === 'PONG';
-    if (!ok) await sleep(10);
-  }
+  const ok = await until(async () => (await timed(() => h.run(ping, null))).value === 'PONG', 2000, 10);
   const ms = performance.now() - resumed;
   t.ok(ok && ms < 1000, `commands go through again ${ms.toFixed(0)} ms after Redis answers`);
   t.equal(lines.filter((l) => l.includes('is unavailable')).length, 1, 'the outage is logged once');
