@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startTestGateway } from '../helpers/gateway.js';
+import { gateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { makePki, yamlPem } from './pki.js';
 import { startTlsUpstream } from './tls-upstream.js';
@@ -23,19 +23,19 @@ const pre = (source: string) => `
           access:
             - ${JSON.stringify(source)}`;
 
-for (const engine of ['undici', 'http-proxy'] as const) {
-  t.test(`upstream TLS (${engine})`, async (t) => {
-    const plain = await startTlsUpstream(serverPair);
-    const mtls = await startTlsUpstream(serverPair, pki.ca.cert);
-    t.teardown(() => Promise.all([plain.close(), mtls.close()]));
-    const svc = (name: string, port: number, extra: string, plugins = '') => `
+t.test('upstream TLS', async (t) => {
+  const plain = await startTlsUpstream(serverPair);
+  const mtls = await startTlsUpstream(serverPair, pki.ca.cert);
+  t.teardown(() => Promise.all([plain.close(), mtls.close()]));
+  const svc = (name: string, port: number, extra: string, plugins = '') => `
   - name: ${name}
     url: https://127.0.0.1:${port}/${name}
     retries: 1${extra}
     routes:
       - hosts: [${name}.test]${plugins}`;
-    const gw = await startTestGateway(
-      `_format_version: "3.0"
+  const gw = await gateway(
+    t,
+    `_format_version: "3.0"
 ca_certificates:
   - id: ${CA_ID}
     cert: ${yamlPem(pki.ca.cert, 6)}
@@ -60,48 +60,45 @@ services:${svc('default-off', plain.port, '')}${svc('verify-system', plain.port,
         pre(`kong.service.set_tls_verify_store(${JSON.stringify(pki.ca.cert)})`),
       )}${svc('pdk-cert-key', mtls.port, '', pre(`kong.service.set_tls_cert_key(${JSON.stringify(client.cert)}, ${JSON.stringify(client.key)})`))}
 `,
-      { engine },
-    );
-    t.teardown(() => gw.close());
-    const get = (host: string) => request(gw.port, '/x', { headers: { host: `${host}.test` } });
+  );
+  const get = (host: string) => request(gw.port, '/x', { headers: { host: `${host}.test` } });
 
-    await t.test('tls_verify defaults to off (Kong proxy_ssl_verify=off): an untrusted upstream is used', async (t) => {
-      const res = await get('default-off');
-      t.equal(res.status, 200);
-      t.equal(res.json().url, '/default-off/x');
-    });
-
-    await t.test('verification failures answer 502 with Kong body', async (t) => {
-      for (const name of ['verify-system', 'verify-wrong-ca']) {
-        const res = await get(name);
-        t.equal(res.status, 502, name);
-        t.match(res.json(), { message: BAD_GATEWAY, request_id: String }, name);
-      }
-    });
-
-    await t.test('ca_certificates make the upstream trusted', async (t) => {
-      const res = await get('verify-ok');
-      t.equal(res.status, 200);
-      t.equal(res.json().clientCn, null, 'no client certificate sent when none is configured');
-    });
-
-    await t.test('client_certificate: mTLS accepted; refused without it', async (t) => {
-      const ok = await get('mtls-ok');
-      t.equal(ok.status, 200);
-      t.equal(ok.json().clientCn, 'sluice-client');
-      const none = await get('mtls-none');
-      t.equal(none.status, 502);
-      t.match(none.json(), { message: BAD_GATEWAY });
-    });
-
-    await t.test('PDK overrides per request', async (t) => {
-      const off = await get('pdk-verify-off');
-      t.equal(off.status, 200, 'kong.service.set_tls_verify(false) on a verifying service');
-      const store = await get('pdk-store');
-      t.equal(store.status, 200, 'kong.service.set_tls_verify_store trusts the test CA');
-      const certKey = await get('pdk-cert-key');
-      t.equal(certKey.status, 200, 'kong.service.set_tls_cert_key presents a client certificate');
-      t.equal(certKey.json().clientCn, 'sluice-client');
-    });
+  await t.test('tls_verify defaults to off (Kong proxy_ssl_verify=off): an untrusted upstream is used', async (t) => {
+    const res = await get('default-off');
+    t.equal(res.status, 200);
+    t.equal(res.json().url, '/default-off/x');
   });
-}
+
+  await t.test('verification failures answer 502 with Kong body', async (t) => {
+    for (const name of ['verify-system', 'verify-wrong-ca']) {
+      const res = await get(name);
+      t.equal(res.status, 502, name);
+      t.match(res.json(), { message: BAD_GATEWAY, request_id: String }, name);
+    }
+  });
+
+  await t.test('ca_certificates make the upstream trusted', async (t) => {
+    const res = await get('verify-ok');
+    t.equal(res.status, 200);
+    t.equal(res.json().clientCn, null, 'no client certificate sent when none is configured');
+  });
+
+  await t.test('client_certificate: mTLS accepted; refused without it', async (t) => {
+    const ok = await get('mtls-ok');
+    t.equal(ok.status, 200);
+    t.equal(ok.json().clientCn, 'sluice-client');
+    const none = await get('mtls-none');
+    t.equal(none.status, 502);
+    t.match(none.json(), { message: BAD_GATEWAY });
+  });
+
+  await t.test('PDK overrides per request', async (t) => {
+    const off = await get('pdk-verify-off');
+    t.equal(off.status, 200, 'kong.service.set_tls_verify(false) on a verifying service');
+    const store = await get('pdk-store');
+    t.equal(store.status, 200, 'kong.service.set_tls_verify_store trusts the test CA');
+    const certKey = await get('pdk-cert-key');
+    t.equal(certKey.status, 200, 'kong.service.set_tls_cert_key presents a client certificate');
+    t.equal(certKey.json().clientCn, 'sluice-client');
+  });
+});
