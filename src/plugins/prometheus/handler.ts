@@ -2,7 +2,7 @@ import type { Pdk } from '../../pdk/kong.js';
 import { definePlugin } from '../define.js';
 import { PrometheusMetrics } from './metrics.js';
 import { schema } from './schema.js';
-import { type RouteSeries, routeLabels } from './series.js';
+import { type ConsumerSeries, type RouteSeries, routeLabels } from './series.js';
 
 interface Config {
   per_consumer: boolean;
@@ -68,19 +68,7 @@ export default definePlugin<Config>({
         const route = m.route;
         if (route === undefined || route === null) return;
         const series = seriesOf(m, route);
-        const consumer = series.consumer(perConsumer ? (m.consumer?.username ?? '') : '');
-        if (bandwidth) {
-          const ingress = numberOf(m.request?.size);
-          if (ingress !== null && ingress > 0) consumer.ingress += ingress;
-          const egress = numberOf(m.response?.size);
-          if (egress !== null && egress > 0) consumer.egress += egress;
-        }
-        if (statuses) {
-          const code = numberOf(m.response?.status);
-          // Kong: source="service" when the service answered, "kong" for the gateway's own answers and errors.
-          if (code !== null && Number.isInteger(code)) consumer.countStatus(code, kong.response.get_source() === 'service');
-          else if (code !== null) metrics.errors++;
-        }
+        if (bandwidth || statuses) countRequest(kong, m, series.consumer(perConsumer ? (m.consumer?.username ?? '') : ''));
         if (latencies) {
           const l = m.latencies;
           const request = numberOf(l?.request);
@@ -92,5 +80,20 @@ export default definePlugin<Config>({
         }
       },
     };
+
+    function countRequest(kong: Pdk, m: Serialized, consumer: ConsumerSeries): void {
+      if (bandwidth) {
+        const ingress = numberOf(m.request?.size);
+        if (ingress !== null && ingress > 0) consumer.ingress += ingress;
+        const egress = numberOf(m.response?.size);
+        if (egress !== null && egress > 0) consumer.egress += egress;
+      }
+      if (statuses) {
+        const code = numberOf(m.response?.status);
+        // Kong: source="service" when the service answered, "kong" for the gateway's own answers and errors.
+        if (code !== null && Number.isInteger(code)) consumer.countStatus(code, kong.response.get_source() === 'service');
+        else if (code !== null) metrics.errors++;
+      }
+    }
   },
 });
