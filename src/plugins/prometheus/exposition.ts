@@ -28,27 +28,49 @@ export function formatValue(value: number): string {
   return String(value);
 }
 
-/** Collects families in the order they are begun; a family's header is written with its first sample. */
+/** A sample's labels (the inside of the braces, rendered with labelPair; '' for none) and value. */
+export type Row = [labels: string, value: number];
+
+interface FamilyLines {
+  readonly header: string;
+  readonly lines: string[];
+}
+
+/**
+ * Collects families and writes them in name order, each with its `# HELP` and `# TYPE` lines, as Kong's sorted
+ * output reads; a family that got no sample is left out.
+ */
 export class ExpositionWriter {
-  readonly #lines: string[] = [];
-  #pending: string | null = null;
+  readonly #families = new Map<string, FamilyLines>();
+  #current: FamilyLines | null = null;
 
   family(name: string, type: MetricType, help: string): this {
-    this.#pending = `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}`;
+    let f = this.#families.get(name);
+    if (f === undefined) this.#families.set(name, (f = { header: `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}`, lines: [] }));
+    this.#current = f;
     return this;
   }
 
-  /** `labels` is the inside of the braces, already rendered with labelPair ('' for none). */
+  /** A sample of the family begun last; `name` is the family's, or a histogram's `_bucket`, `_count`, `_sum`. */
   sample(name: string, labels: string, value: number): this {
-    if (this.#pending !== null) {
-      this.#lines.push(this.#pending);
-      this.#pending = null;
-    }
-    this.#lines.push(labels === '' ? `${name} ${formatValue(value)}` : `${name}{${labels}} ${formatValue(value)}`);
+    if (this.#current === null) throw new Error(`sample ${name} before any family`);
+    this.#current.lines.push(labels === '' ? `${name} ${formatValue(value)}` : `${name}{${labels}} ${formatValue(value)}`);
+    return this;
+  }
+
+  /** Kong sorts every line it writes: within a family, series come in the order of their label text. */
+  sorted(name: string, rows: Row[]): this {
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [labels, value] of rows) this.sample(name, labels, value);
     return this;
   }
 
   text(): string {
-    return this.#lines.length === 0 ? '' : `${this.#lines.join('\n')}\n`;
+    let out = '';
+    for (const name of [...this.#families.keys()].sort()) {
+      const f = this.#families.get(name)!;
+      if (f.lines.length > 0) out += `${f.header}\n${f.lines.join('\n')}\n`;
+    }
+    return out;
   }
 }

@@ -1,11 +1,10 @@
 /**
- * What GET /metrics answers (kong/plugins/prometheus/exporter.lua `metric_data`): the node's gauges, always,
- * and, while the serving configuration enables a prometheus plugin, every request series and the metric error
- * count; target health only when one of those plugins sets `upstream_health_metrics`. Families are written in
- * name order, series in label order, as Kong's sorted output reads.
+ * What GET /metrics answers (kong/plugins/prometheus/exporter.lua `metric_data`): the node's gauges, always;
+ * while the serving configuration enables a prometheus plugin, every request series and the metric error count;
+ * target health while one of those plugins sets `upstream_health_metrics`.
  */
 import type { Entities } from '../../schema/index.js';
-import { ExpositionWriter, labelPair } from './exposition.js';
+import { ExpositionWriter, labelPair, type Row } from './exposition.js';
 import type { PrometheusMetrics } from './metrics.js';
 import type { HistogramCell, RouteSeries } from './series.js';
 
@@ -39,81 +38,73 @@ export interface ScrapeInput {
   targetHealth(): readonly TargetHealthSample[];
 }
 
-const TARGET_STATES: readonly TargetState[] = ['healthchecks_off', 'healthy', 'unhealthy', 'dns_error'];
+const TARGET_STATES: readonly TargetState[] = ['dns_error', 'healthchecks_off', 'healthy', 'unhealthy'];
 const SUBSYSTEM = 'http';
 
 export function scrape(metrics: PrometheusMetrics, input: ScrapeInput): string {
   const conf = input.entities ? metrics.configuredBy(input.entities) : null;
   if (conf !== null) metrics.retain(conf.live);
-  const enabled = conf?.enabled === true;
-  const series = enabled ? [...metrics.all()].sort(byLabels) : [];
-  const { node } = input;
-  const nodeLabel = labelPair('node_id', node.nodeId);
   const w = new ExpositionWriter();
-
-  if (enabled) {
-    w.family('kong_bandwidth_bytes', 'counter', 'Total bandwidth (ingress/egress) throughput in bytes');
-    for (const s of series) {
-      for (const c of sortedConsumers(s)) {
-        if (c.egress > 0) w.sample('kong_bandwidth_bytes', `${s.serviceRoute},direction="egress",${s.workspaceLabel},${c.label}`, c.egress);
-        if (c.ingress > 0) w.sample('kong_bandwidth_bytes', `${s.serviceRoute},direction="ingress",${s.workspaceLabel},${c.label}`, c.ingress);
-      }
-    }
-  }
-  w.family('kong_datastore_reachable', 'gauge', 'Datastore reachable from Kong, 0 is unreachable');
-  // DB-less: the declarative configuration is the datastore, and it is always there (Kong reports 1).
-  w.sample('kong_datastore_reachable', '', 1);
-  if (enabled) {
-    w.family('kong_http_requests_total', 'counter', 'HTTP status codes per consumer/service/route in Kong');
-    for (const s of series) {
-      for (const c of sortedConsumers(s)) {
-        const rows = [...c.statuses].map(([key, n]) => [`${key >> 1}`, key & 1 ? 'service' : 'kong', n] as const);
-        rows.sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
-        for (const [code, source, n] of rows) {
-          w.sample('kong_http_requests_total', `${s.serviceRoute},code="${code}",source="${source}",${s.workspaceLabel},${c.label}`, n);
-        }
-      }
-    }
-    histogram(w, 'kong_kong_latency_ms', 'Latency added by Kong and enabled plugins for each service/route in Kong', series, (s) => s.kongLatency);
-  }
-  const worker = `${nodeLabel},${labelPair('pid', String(node.pid))},kong_subsystem="${SUBSYSTEM}"`;
-  w.family('kong_memory_workers_lua_vms_bytes', 'gauge', 'Allocated bytes in worker Lua VM').sample('kong_memory_workers_lua_vms_bytes', worker, node.memory.heapUsed);
-  w.family('kong_memory_workers_rss_bytes', 'gauge', 'Resident set size in bytes of the worker process').sample('kong_memory_workers_rss_bytes', worker, node.memory.rss);
-  w.family('kong_nginx_connections_total', 'gauge', 'Number of connections by subsystem');
-  const states = Object.keys(node.connections).sort() as (keyof NodeSample['connections'])[];
-  for (const state of states) {
-    w.sample('kong_nginx_connections_total', `${nodeLabel},subsystem="${SUBSYSTEM}",state="${state}"`, node.connections[state]);
-  }
-  if (enabled) w.family('kong_nginx_metric_errors_total', 'counter', 'Number of nginx-lua-prometheus errors').sample('kong_nginx_metric_errors_total', '', metrics.errors);
-  w.family('kong_nginx_requests_total', 'gauge', 'Number of requests total').sample('kong_nginx_requests_total', `${nodeLabel},subsystem="${SUBSYSTEM}"`, node.connections.total);
-  w.family('kong_nginx_timers', 'gauge', 'Number of nginx timers');
-  w.sample('kong_nginx_timers', 'state="pending"', node.timers.pending).sample('kong_nginx_timers', 'state="running"', node.timers.running);
-  w.family('kong_node_info', 'gauge', 'Kong Node metadata information').sample('kong_node_info', `${nodeLabel},${labelPair('version', node.version)}`, 1);
-  if (enabled) {
-    histogram(w, 'kong_request_latency_ms', 'Total latency incurred during requests for each service/route in Kong', series, (s) => s.requestLatency);
-    histogram(w, 'kong_upstream_latency_ms', 'Latency added by upstream response for each service/route in Kong', series, (s) => s.upstreamLatency);
-  }
-  if (conf?.upstreamHealth === true) {
-    w.family(
-      'kong_upstream_target_health',
-      'gauge',
-      'Health status of targets of upstream. States = healthchecks_off|healthy|unhealthy|dns_error, value is 1 when state is populated.',
-    );
-    const rows = input.targetHealth().map((t) => ({
-      labels: `${labelPair('upstream', t.upstream)},${labelPair('target', t.target)},${labelPair('address', t.address)}`,
-      state: t.state,
-    }));
-    rows.sort((a, b) => compare(a.labels, b.labels));
-    // Kong sets all four states of an address, 1 for the one it is in.
-    for (const r of rows) {
-      for (const state of TARGET_STATES) {
-        w.sample('kong_upstream_target_health', `${r.labels},state="${state}",subsystem="${SUBSYSTEM}"`, state === r.state ? 1 : 0);
-      }
-    }
-  }
+  writeNode(w, input.node);
+  if (conf?.enabled === true) writeRequests(w, metrics);
+  if (conf?.upstreamHealth === true) writeTargetHealth(w, input.targetHealth());
   return w.text();
 }
 
+/** Kong's LOCAL_STORAGE gauges, which it exports with or without an enabled plugin. */
+function writeNode(w: ExpositionWriter, node: NodeSample): void {
+  const nodeLabel = labelPair('node_id', node.nodeId);
+  // DB-less: the declarative configuration is the datastore, and it is always there (Kong reports 1).
+  w.family('kong_datastore_reachable', 'gauge', 'Datastore reachable from Kong, 0 is unreachable').sample('kong_datastore_reachable', '', 1);
+  const worker = `${nodeLabel},${labelPair('pid', String(node.pid))},kong_subsystem="${SUBSYSTEM}"`;
+  w.family('kong_memory_workers_lua_vms_bytes', 'gauge', 'Allocated bytes in worker Lua VM').sample('kong_memory_workers_lua_vms_bytes', worker, node.memory.heapUsed);
+  w.family('kong_memory_workers_rss_bytes', 'gauge', 'Resident set size in bytes of the worker process').sample('kong_memory_workers_rss_bytes', worker, node.memory.rss);
+  const connections = Object.entries(node.connections).map(([state, n]): Row => [`${nodeLabel},subsystem="${SUBSYSTEM}",state="${state}"`, n]);
+  w.family('kong_nginx_connections_total', 'gauge', 'Number of connections by subsystem').sorted('kong_nginx_connections_total', connections);
+  w.family('kong_nginx_requests_total', 'gauge', 'Number of requests total').sample('kong_nginx_requests_total', `${nodeLabel},subsystem="${SUBSYSTEM}"`, node.connections.total);
+  w.family('kong_nginx_timers', 'gauge', 'Number of nginx timers').sorted('kong_nginx_timers', [
+    ['state="running"', node.timers.running],
+    ['state="pending"', node.timers.pending],
+  ]);
+  w.family('kong_node_info', 'gauge', 'Kong Node metadata information').sample('kong_node_info', `${nodeLabel},${labelPair('version', node.version)}`, 1);
+}
+
+function writeRequests(w: ExpositionWriter, metrics: PrometheusMetrics): void {
+  const series = [...metrics.all()].sort((a, b) => compare(a.serviceRoute, b.serviceRoute) || compare(a.workspaceLabel, b.workspaceLabel));
+  const statuses: Row[] = [];
+  const bandwidth: Row[] = [];
+  for (const s of series) {
+    for (const c of s.consumers()) {
+      for (const [key, n] of c.statuses) {
+        statuses.push([`${s.serviceRoute},code="${key >> 1}",source="${key & 1 ? 'service' : 'kong'}",${s.workspaceLabel},${c.label}`, n]);
+      }
+      if (c.egress > 0) bandwidth.push([`${s.serviceRoute},direction="egress",${s.workspaceLabel},${c.label}`, c.egress]);
+      if (c.ingress > 0) bandwidth.push([`${s.serviceRoute},direction="ingress",${s.workspaceLabel},${c.label}`, c.ingress]);
+    }
+  }
+  w.family('kong_http_requests_total', 'counter', 'HTTP status codes per consumer/service/route in Kong').sorted('kong_http_requests_total', statuses);
+  w.family('kong_bandwidth_bytes', 'counter', 'Total bandwidth (ingress/egress) throughput in bytes').sorted('kong_bandwidth_bytes', bandwidth);
+  histogram(w, 'kong_kong_latency_ms', 'Latency added by Kong and enabled plugins for each service/route in Kong', series, (s) => s.kongLatency);
+  histogram(w, 'kong_upstream_latency_ms', 'Latency added by upstream response for each service/route in Kong', series, (s) => s.upstreamLatency);
+  histogram(w, 'kong_request_latency_ms', 'Total latency incurred during requests for each service/route in Kong', series, (s) => s.requestLatency);
+  w.family('kong_nginx_metric_errors_total', 'counter', 'Number of nginx-lua-prometheus errors').sample('kong_nginx_metric_errors_total', '', metrics.errors);
+}
+
+/** Kong sets all four states of every address, 1 for the one it is in. */
+function writeTargetHealth(w: ExpositionWriter, targets: readonly TargetHealthSample[]): void {
+  const rows: Row[] = [];
+  for (const t of targets) {
+    const target = `${labelPair('upstream', t.upstream)},${labelPair('target', t.target)},${labelPair('address', t.address)}`;
+    for (const state of TARGET_STATES) rows.push([`${target},state="${state}",subsystem="${SUBSYSTEM}"`, state === t.state ? 1 : 0]);
+  }
+  w.family(
+    'kong_upstream_target_health',
+    'gauge',
+    'Health status of targets of upstream. States = healthchecks_off|healthy|unhealthy|dns_error, value is 1 when state is populated.',
+  ).sorted('kong_upstream_target_health', rows);
+}
+
+/** One series per label set that saw a value: cumulative buckets in Kong's order, then the count and the sum. */
 function histogram(w: ExpositionWriter, name: string, help: string, series: readonly RouteSeries[], cell: (s: RouteSeries) => HistogramCell): void {
   w.family(name, 'histogram', help);
   for (const s of series) {
@@ -129,14 +120,6 @@ function histogram(w: ExpositionWriter, name: string, help: string, series: read
     w.sample(`${name}_count`, labels, h.count);
     w.sample(`${name}_sum`, labels, h.sum);
   }
-}
-
-function sortedConsumers(s: RouteSeries) {
-  return [...s.consumers()].sort((a, b) => compare(a.consumer, b.consumer));
-}
-
-function byLabels(a: RouteSeries, b: RouteSeries): number {
-  return compare(a.serviceRoute, b.serviceRoute) || compare(a.workspaceLabel, b.workspaceLabel);
 }
 
 function compare(a: string, b: string): number {
