@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { HttpListeners } from '../admin/http-listeners.js';
 import { createAdminServer, type NodeOptions } from '../admin/server.js';
@@ -6,7 +7,7 @@ import { createStatusListener } from '../admin/status-listener.js';
 import { BalancerResources } from '../balancer/resources.js';
 import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
-import type { ConfigError } from '../config/types.js';
+import type { ConfigError, LoadResult } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../http/engine.js';
@@ -17,7 +18,7 @@ import { createGatewayServices } from '../plugins/services.js';
 import type { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
 import { compileConfig } from './compile-config.js';
-import { createConfigLoader } from './load-worker.js';
+import { type ConfigLoader, createConfigLoader } from './load-worker.js';
 import { entityCounts } from '../schema/entity-counts.js';
 import { createReloader, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
@@ -86,6 +87,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     return await startServing(opts, early);
   } catch (err) {
     await early.status?.close();
+    await early.loader.close();
     throw err;
   }
 }
@@ -101,6 +103,8 @@ interface Early {
   readonly live: { cell: SnapshotCell | null; balancers: BalancerResources | null; serving: boolean; stopping: boolean };
   readonly status: HttpListeners | null;
   readonly statusAddress: { host: string; port: number } | null;
+  /** Loads configurations off the event loop (the first one included), so the status listener answers meanwhile. */
+  readonly loader: ConfigLoader;
 }
 
 /**
@@ -137,21 +141,29 @@ async function startEarly(opts: GatewayOptions): Promise<Early> {
     runtime: () => ({ draining: live.cell?.draining ?? 0, healthCheckers: live.balancers?.checkers.liveCheckers() ?? 0 }),
     prometheus,
   };
-  if (!opts.statusListen || opts.statusListen === 'off') return { nodeId, stats, prometheus, node, live, status: null, statusAddress: null };
+  const loader = createConfigLoader();
+  if (!opts.statusListen || opts.statusListen === 'off') return { nodeId, stats, prometheus, node, live, status: null, statusAddress: null, loader };
   const status = createStatusListener({
     ...node,
     serving: () => (live.serving && live.cell !== null ? live.cell.current : null),
     stopping: () => live.stopping,
   });
   const a = (await status.listen(parseListen(opts.statusListen))) as { address: string; port: number };
-  return { nodeId, stats, prometheus, node, live, status, statusAddress: { host: a.address, port: a.port } };
+  return { nodeId, stats, prometheus, node, live, status, statusAddress: { host: a.address, port: a.port }, loader };
+}
+
+/** The first load goes through the loader as reloads do (a large file is parsed in its worker thread). */
+async function loadInitial(file: string, loader: ConfigLoader): Promise<LoadResult> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  // Unreadable: loadConfigFile reports why, as it always has.
+  return text === null ? loadConfigFile(file) : loader.load(text, file);
 }
 
 async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway> {
   const { logger } = opts;
-  const { nodeId, stats, live } = early;
+  const { nodeId, stats, live, loader } = early;
   const invalid = (errors: readonly ConfigError[]) => new ConfigInvalidError(errors.map((e) => formatError(opts.conf, redactedError(e))));
-  const loaded = await loadConfigFile(opts.conf);
+  const loaded = await loadInitial(opts.conf, loader);
   if (!loaded.ok) throw invalid(loaded.errors);
   // Plugins keep handles to these (Redis connects on first use, queues start on first entry), so compiling
   // opens nothing; they outlive reloads and close at stop.
@@ -169,7 +181,6 @@ async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway
   const engine = createEngine(opts.engine);
   const ctx = { snapshots: cell, engine, settings, logger, nodeId, hostname: hostname() };
 
-  const loader = createConfigLoader();
   const reloader = createReloader(opts.conf, cell, loader, logger, services);
 
   let proxy: Listener | null = null;
