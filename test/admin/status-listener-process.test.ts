@@ -2,7 +2,8 @@
  * `sluice start --status-listen` as a real process: the readiness probe answers 503 before the first
  * configuration serves and 200 after (Kong 3.3+'s /status/ready). The status listener is up before the
  * configuration is read, so a large file's load is seen from outside as 503 "configuration hash is not
- * initialized"; an empty file serves nothing, so it is 503 "empty configuration present" until a real one is saved.
+ * initialized" — again and again, as the file is parsed off the event loop; an empty file serves nothing, so it
+ * is 503 "empty configuration present" until a real one is saved.
  * bin/sluice runs dist/: `npm run build` after editing src/.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -52,6 +53,7 @@ t.test('503 while a large configuration loads, 200 once it serves', async (t) =>
   );
   const first = seen[0]!;
   t.comment(`${seen.length - 1} answer(s) of 503 before 200`);
+  t.ok(seen.length - 1 >= 2, 'answered again and again while the file loads (the load runs off the event loop)');
   t.equal(first, '503 no configuration available (configuration hash is not initialized)', 'the first answer: not ready, no configuration yet');
   t.equal(seen.at(-1), '200 ready', 'then ready');
   t.same([...new Set(seen)], ['503 no configuration available (configuration hash is not initialized)', '200 ready'], 'nothing else in between');
