@@ -14,7 +14,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
  * logged and ignored instead of taking the default action (which would kill the process and cut the requests
  * being drained). `--drain-timeout` bounds the drain; SIGKILL remains the way to stop at once.
  */
-export function untilStopped(gateway: Pick<Gateway, 'close' | 'reload'>, logger: Logger, drainTimeoutMs: number): Promise<number> {
+export function untilStopped(gateway: Pick<Gateway, 'close' | 'reload' | 'reopenLogs'>, logger: Logger, drainTimeoutMs: number): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -43,5 +43,7 @@ export function untilStopped(gateway: Pick<Gateway, 'close' | 'reload'>, logger:
     };
     for (const signal of STOP_SIGNALS) process.on(signal, stop);
     process.on('SIGHUP', reload);
+    // nginx's USR1: reopen log files (logrotate's postrotate), here the log plugins' files.
+    process.on('SIGUSR1', () => gateway.reopenLogs());
   });
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { RedisPool } from '../redis/pool.js';
 import { MemoryDicts } from '../shared-dict/memory-dicts.js';
 import type { SharedDicts } from '../shared-dict/shared-dict.js';
+import { LogSinks, type LogSinksOptions } from './log-common/sinks.js';
 import type { PrometheusMetrics } from './prometheus/metrics.js';
 import { QueueRegistry } from './queue/registry.js';
 
@@ -22,6 +23,8 @@ export interface PluginServices {
   readonly queues: QueueRegistry;
   /** The gateway's Prometheus metrics, read by /metrics; absent without a gateway. */
   readonly prometheus?: PrometheusMetrics;
+  /** What the log plugins write to: files, connections, sockets (src/plugins/log-common/sinks.ts). */
+  readonly logSinks: LogSinks;
 }
 
 /** A gateway's services, with the stop that gives everything back. */
@@ -31,19 +34,26 @@ export interface GatewayServices extends PluginServices {
   close(deadlineMs: number): Promise<void>;
 }
 
-export function createGatewayServices(logger: Logger, extra: { prometheus?: PrometheusMetrics } = {}): GatewayServices {
+export function createGatewayServices(
+  logger: Logger,
+  extra: { prometheus?: PrometheusMetrics; logSinks?: LogSinksOptions } = {},
+): GatewayServices {
   const redis = new RedisPool({ logger });
   const dictionaries = new MemoryDicts();
   const queues = new QueueRegistry(logger.child({ component: 'queue' }));
+  const logSinks = new LogSinks(logger.child({ component: 'log-sinks' }), extra.logSinks);
   let closing: Promise<void> | null = null;
   return {
     redis,
     dictionaries,
     queues,
-    ...extra,
+    logSinks,
+    ...(extra.prometheus ? { prometheus: extra.prometheus } : {}),
     close(deadlineMs) {
       closing ??= (async () => {
         await queues.close(deadlineMs);
+        // After the queues: statsd's last batches go out through the sinks.
+        await logSinks.close(deadlineMs);
         await redis.close();
         dictionaries.close();
       })();
@@ -54,5 +64,5 @@ export function createGatewayServices(logger: Logger, extra: { prometheus?: Prom
 
 /** For snapshots compiled without a gateway: nothing shared, nothing that connects. */
 export function standaloneServices(logger: Logger): PluginServices {
-  return { dictionaries: new MemoryDicts(), queues: new QueueRegistry(logger) };
+  return { dictionaries: new MemoryDicts(), queues: new QueueRegistry(logger), logSinks: new LogSinks(logger) };
 }

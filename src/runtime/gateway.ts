@@ -14,6 +14,7 @@ import type { ProxyEngine } from '../http/engine.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
 import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from '../proxy/settings.js';
 import { PrometheusMetrics } from '../plugins/prometheus/metrics.js';
+import type { LogSinksOptions } from '../plugins/log-common/sinks.js';
 import { createGatewayServices } from '../plugins/services.js';
 import type { RedisPool } from '../redis/pool.js';
 import { loadDefaultCertificate } from '../tls/default-certificate.js';
@@ -47,6 +48,8 @@ export interface GatewayOptions {
   logger: Logger;
   drainTimeoutMs: number;
   watchDebounceMs?: number;
+  /** Where the log plugins' sinks write (the syslog socket, /dev/log by default). */
+  logSinks?: LogSinksOptions;
 }
 
 export interface Gateway {
@@ -61,6 +64,8 @@ export interface Gateway {
   readonly statusAddress: { host: string; port: number } | null;
   readonly engine: ProxyEngine;
   reload(): Promise<ReloadOutcome>;
+  /** SIGUSR1: the log plugins' files are opened anew at their next write (after logrotate moved them). */
+  reopenLogs(): void;
   /** Resolves once the watcher (if any) is active. */
   readonly watching: Promise<void>;
   /**
@@ -167,7 +172,7 @@ async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway
   if (!loaded.ok) throw invalid(loaded.errors);
   // Plugins keep handles to these (Redis connects on first use, queues start on first entry), so compiling
   // opens nothing; they outlive reloads and close at stop.
-  const services = createGatewayServices(logger, { prometheus: early.prometheus });
+  const services = createGatewayServices(logger, { prometheus: early.prometheus, ...(opts.logSinks ? { logSinks: opts.logSinks } : {}) });
   const { redis } = services;
   const compiled = compileConfig(loaded.config, opts.conf, 1, logger, services);
   if (!compiled.ok) throw invalid(compiled.errors);
@@ -267,6 +272,7 @@ async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway
     engine,
     watching: watcher?.ready ?? Promise.resolve(),
     reload: () => reloader.force(),
+    reopenLogs: () => services.logSinks.reopen(),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,9 +1,9 @@
 /**
  * `sluice start`'s signals on a real process: SIGTERM, SIGINT and SIGQUIT drain (the request in flight is
- * answered, further signals are ignored) and exit 0; SIGHUP reloads the file, never dropping a request in flight.
+ * answered, further signals are ignored) and exit 0; SIGHUP reloads the file, never dropping a request in flight; SIGUSR1 reopens the log plugins' files.
  */
 import type { ServerResponse } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -122,6 +122,32 @@ t.test('SIGHUP reloads the file (changed or not), keeps a broken one out, and ne
   await waitFor('another one', () => reloads() === before + 2, START_MS);
   t.equal(await greeting(), 'two');
 
+  p.signal('SIGTERM');
+  t.same(await p.waitExit(), { code: 0, signal: null }, 'exit 0');
+});
+
+t.test('SIGUSR1 reopens the log plugins\' files (logrotate\'s postrotate) and never stops the process', async (t) => {
+  const up = await holdingUpstream(t);
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-usr1-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const log = join(dir, 'access.log');
+  const yaml = config(up.url, 'hi').replace(
+    'routes:\n',
+    `plugins:\n  - name: file-log\n    config: { path: ${JSON.stringify(log)} }\nroutes:\n`,
+  );
+  const { p, port } = await gatewayProcess(t, yaml);
+  const uris = async (path: string) =>
+    (await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { request: { uri: string } }).request.uri);
+  t.equal((await request(port, '/hold?n=1')).status, 200);
+  await waitFor('the first line', async () => (await uris(log)).length === 1, START_MS);
+  await rename(log, `${log}.1`);
+  p.signal('SIGUSR1');
+  await outputLine(p, /log files will be reopened/);
+  t.equal((await request(port, '/hold?n=2')).status, 200);
+  await waitFor('the next line in a new file at the path', async () => (await uris(log)).length === 1, START_MS);
+  t.same(await uris(log), ['/hold?n=2'], 'the line after the signal is in the new file');
+  t.same(await uris(`${log}.1`), ['/hold?n=1'], 'the rotated file keeps what it had');
+  t.equal(p.exited(), null, 'SIGUSR1 does not stop the process (its default action would)');
   p.signal('SIGTERM');
   t.same(await p.waitExit(), { code: 0, signal: null }, 'exit 0');
 });

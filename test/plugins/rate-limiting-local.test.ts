@@ -4,7 +4,7 @@
  * across compiles, bounded, and the same steps whether the dictionary answers now or later (another process).
  */
 import t from 'tap';
-import { QueueRegistry } from '../../src/plugins/queue/registry.js';
+import { standaloneServices } from '../../src/plugins/services.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { CounterKeys } from '../../src/plugins/rate-limiting/counter-key.js';
@@ -116,7 +116,7 @@ plugins:
   const asked: SharedDictName[] = [];
   const own = new MemoryDicts();
   const spy: SharedDicts = { get: (name) => (asked.push(name), own.get(name)) };
-  compilePlugins(loaded.config.entities, logger, { dictionaries: spy, queues: new QueueRegistry(logger) });
+  compilePlugins(loaded.config.entities, logger, { ...standaloneServices(logger), dictionaries: spy });
   t.same(asked, ['kong_rate_limiting_counters', 'kong_rate_limiting_counters'], 'both instances use the given dictionary');
 });
 
@@ -144,7 +144,7 @@ t.test('the handler over a dictionary that answers later: limits the same way, t
   const dictionaries: SharedDicts = { get: (name) => later(backing.get(name)) };
   const config = { minute: 2, policy: 'local', limit_by: 'ip', fault_tolerant: true, hide_client_headers: false, error_code: 429, error_message: 'API rate limit exceeded', redis: {}, sync_rate: -1 };
   const entity = { id: 'p', name: 'rate-limiting', route: { id: 'r' }, service: null, config } as never;
-  const handlers = definition.create(config as never, { entity, logger, dictionaries, queues: new QueueRegistry(logger) });
+  const handlers = definition.create(config as never, { ...standaloneServices(logger), entity, logger, dictionaries });
   const answers: number[] = [];
   const kong = {
     ctx: { plugin: {} as Record<string, unknown> },

@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import type { Pdk } from '../../pdk/kong.js';
 import { definePlugin } from '../define.js';
 import type { LogSinks } from '../log-common/sinks.js';
-import { sinksOf } from '../log-common/sinks-of.js';
 import type { BatchHandler } from '../queue/queue.js';
 import { queueParams, type QueueConfig } from '../queue/schema.js';
 import { compileLines, type LinesConfig, type MetricConfig, type StatsdEntry } from './lines.js';
@@ -71,7 +70,7 @@ export default definePlugin<Config>({
       workspaceDefault: config.workspace_identifier_default,
     };
     const dest: Destination = Object.freeze({
-      sinks: sinksOf(ctx),
+      sinks: ctx.logSinks,
       host: config.host,
       port: config.port,
       useTcp: config.use_tcp,

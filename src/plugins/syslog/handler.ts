@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
 import { logEachRequest } from '../log-common/log-entry.js';
-import { sinksOf } from '../log-common/sinks-of.js';
 import { type Facility, FACILITIES, type Severity, SEVERITIES, schema } from './schema.js';
 
 interface Config {
@@ -23,7 +22,7 @@ const code = (s: Severity): number => SEVERITIES.indexOf(s);
 export default definePlugin<Config>({
   schema,
   create(config, ctx) {
-    const sinks = sinksOf(ctx);
+    const sinks = ctx.logSinks;
     const threshold = code(config.log_level);
     const facility = FACILITIES[config.facility] * 8;
     // The PRI per status class, or -1 when that class is below log_level and not sent.

@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
 import { logEachRequest } from '../log-common/log-entry.js';
-import { sinksOf } from '../log-common/sinks-of.js';
 import type { TcpDestination } from '../log-common/tcp-sink.js';
 import { schema } from './schema.js';
 
@@ -22,7 +21,7 @@ interface Config {
 export default definePlugin<Config>({
   schema,
   create(config, ctx) {
-    const sinks = sinksOf(ctx);
+    const sinks = ctx.logSinks;
     const dest: TcpDestination = Object.freeze({
       owner: 'tcp-log',
       host: config.host,

@@ -1,6 +1,5 @@
 import { definePlugin } from '../define.js';
 import { logEachRequest } from '../log-common/log-entry.js';
-import { sinksOf } from '../log-common/sinks-of.js';
 import { schema } from './schema.js';
 
 interface Config {
@@ -18,7 +17,7 @@ interface Config {
 export default definePlugin<Config>({
   schema,
   create(config, ctx) {
-    const sinks = sinksOf(ctx);
+    const sinks = ctx.logSinks;
     const { host, port } = config;
     const emit = (record: Record<string, unknown>) => sinks.udp('udp-log', host, port).send(JSON.stringify(record));
     return logEachRequest('udp-log', config.custom_fields_by_lua, emit);

@@ -4,10 +4,8 @@
  * datagram is `<PRI>Mmm dd hh:mm:ss kong[pid]: <json>` as glibc writes it, PRI = facility * 8 + the severity of
  * the response's status class, nothing below log_level; no daemon listening costs no request.
  */
-import type { GatewayOptions } from '../../../src/runtime/gateway.js';
 import t from 'tap';
 import { createLogger } from '../../../src/log/logger.js';
-import { standaloneServices } from '../../../src/plugins/services.js';
 import { SyslogSink } from '../../../src/plugins/log-common/syslog-sink.js';
 import { gatewayWithService, until, waitFor } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
@@ -19,9 +17,6 @@ type Rec = Record<string, any>;
 const quiet = createLogger({ level: 'error', format: 'json', stream: process.stderr });
 const DATAGRAM = /^<(\d+)>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) kong\[(\d+)\]: (.*)$/s;
 
-// The gateway hands its plugins the syslog socket through PluginServices.logSinks (GatewayOptions.logSinks).
-const WIRED = 'logSinks' in standaloneServices(quiet);
-const notWired = WIRED ? false : 'needs PluginServices.logSinks and GatewayOptions.logSinks (see helper K\'s report)';
 
 t.test('SyslogSink: one datagram per message, as glibc syslog(3) with LOG_PID writes it', async (t) => {
   const rx = await unixDatagramReceiver(t);
@@ -65,11 +60,11 @@ const SEVERITY_ROUTES = `
           config: { log_level: err, successful_severity: info, client_errors_severity: err }
 `;
 
-t.test('syslog plugin: the priority of each status class, nothing below log_level', { todo: notWired }, async (t) => {
+t.test('syslog plugin: the priority of each status class, nothing below log_level', async (t) => {
   const rx = await unixDatagramReceiver(t);
   const { gw } = await gatewayWithService(t, SEVERITY_ROUTES, {
     handler: (req, res) => res.writeHead(Number(new URL(req.url!, 'http://x').searchParams.get('status') ?? 200)).end(),
-    gateway: { logSinks: { syslogSocket: rx.path } } as Partial<GatewayOptions>,
+    gateway: { logSinks: { syslogSocket: rx.path } },
   });
   for (const status of [200, 302, 404, 503]) t.equal((await request(gw.port, `/sys?status=${status}`)).status, status);
   for (const status of [200, 404]) await request(gw.port, `/quiet?status=${status}`);
@@ -93,7 +88,7 @@ t.test('syslog plugin: the priority of each status class, nothing below log_leve
 
 t.test('syslog plugin: no daemon listening costs no request', async (t) => {
   const { gw } = await gatewayWithService(t, SEVERITY_ROUTES, {
-    gateway: { logSinks: { syslogSocket: `${t.testdir()}/none` } } as Partial<GatewayOptions>,
+    gateway: { logSinks: { syslogSocket: `${t.testdir()}/none` } },
   });
   for (let i = 0; i < 5; i++) t.equal((await request(gw.port, '/sys')).status, 200);
 });
