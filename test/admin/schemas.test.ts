@@ -75,6 +75,30 @@ const KONG_PLUGINS: Record<string, { top: string[]; protocols: string[]; config:
   'request-termination': { top: ['protocols', 'config'], protocols: HTTP, config: ['status_code', 'message', 'content_type', 'body', 'echo', 'trigger'] },
   'request-transformer': { top: ['protocols', 'config'], protocols: HTTP, config: ['http_method', 'remove', 'rename', 'replace', 'add', 'append'] },
   'response-transformer': { top: ['protocols', 'config'], protocols: HTTP, config: ['remove', 'rename', 'replace', 'add', 'append'] },
+  'file-log': { top: ['protocols', 'config'], protocols: HTTP, config: ['path', 'reopen', 'custom_fields_by_lua'] },
+  opentelemetry: {
+    top: ['protocols', 'config'],
+    protocols: HTTP,
+    config: ['traces_endpoint', 'logs_endpoint', 'headers', 'resource_attributes', 'queue', 'batch_span_count', 'batch_flush_delay', 'connect_timeout', 'send_timeout', 'read_timeout', 'http_response_header_for_traceid', 'header_type', 'sampling_rate', 'propagation'],
+  },
+  prometheus: {
+    top: ['protocols', 'config'],
+    protocols: HTTP,
+    config: ['per_consumer', 'status_code_metrics', 'ai_metrics', 'latency_metrics', 'bandwidth_metrics', 'upstream_health_metrics', 'wasm_metrics'],
+  },
+  statsd: {
+    top: ['protocols', 'config'],
+    protocols: HTTP,
+    config: ['host', 'port', 'prefix', 'metrics', 'allow_status_codes', 'udp_packet_size', 'use_tcp', 'hostname_in_prefix', 'consumer_identifier_default', 'service_identifier_default', 'workspace_identifier_default', 'retry_count', 'queue_size', 'flush_timeout', 'tag_style', 'queue'],
+  },
+  syslog: { top: ['protocols', 'config'], protocols: HTTP, config: ['log_level', 'successful_severity', 'client_errors_severity', 'server_errors_severity', 'custom_fields_by_lua', 'facility'] },
+  'tcp-log': { top: ['protocols', 'config'], protocols: HTTP, config: ['host', 'port', 'timeout', 'keepalive', 'tls', 'tls_sni', 'custom_fields_by_lua'] },
+  'udp-log': { top: ['protocols', 'config'], protocols: HTTP, config: ['host', 'port', 'timeout', 'custom_fields_by_lua'] },
+  zipkin: {
+    top: ['protocols', 'config'],
+    protocols: HTTP,
+    config: ['local_service_name', 'http_endpoint', 'sample_ratio', 'default_service_name', 'include_credential', 'traceid_byte_count', 'header_type', 'default_header_type', 'tags_header', 'static_tags', 'http_span_name', 'connect_timeout', 'send_timeout', 'read_timeout', 'http_response_header_for_traceid', 'phase_duration_flavor', 'queue', 'propagation'],
+  },
   // Kong Enterprise (its documentation: /work/shared/seeds/003).
   'response-transformer-advanced': { top: ['protocols', 'config'], protocols: HTTP, config: ['remove', 'rename', 'replace', 'add', 'append', 'allow', 'transform'] },
 };
