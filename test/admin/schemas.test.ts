@@ -63,7 +63,6 @@ const KONG_PLUGINS: Record<string, { top: string[]; protocols: string[]; config:
     top: ['protocols', 'config'],
     protocols: HTTP,
     config: ['http_endpoint', 'method', 'content_type', 'timeout', 'keepalive', 'retry_count', 'queue_size', 'flush_timeout', 'headers', 'queue', 'custom_fields_by_lua'],
-    missing: { custom_fields_by_lua: 'Lua snippets per log field; not offered by sluice' },
   },
   'ip-restriction': { top: ['protocols', 'config'], protocols: ['http', 'https', 'tcp', 'tls', 'grpc', 'grpcs'], config: ['allow', 'deny', 'status', 'message'] },
   jwt: { top: ['consumer', 'protocols', 'config'], protocols: HTTP, config: ['uri_param_names', 'cookie_names', 'key_claim_name', 'secret_is_base64', 'claims_to_verify', 'anonymous', 'run_on_preflight', 'maximum_expiration', 'header_names', 'realm'] },

@@ -1,4 +1,5 @@
 import { definePlugin } from '../define.js';
+import { logEachRequest } from '../log-common/log-entry.js';
 import { queueParams, type QueueConfig } from '../queue/schema.js';
 import { endpointOf, sendBatch } from './send.js';
 import { schema } from './schema.js';
@@ -14,6 +15,7 @@ interface Config {
   flush_timeout?: number | null;
   headers?: Record<string, string> | null;
   queue: QueueConfig;
+  custom_fields_by_lua?: Record<string, string> | null;
 }
 
 /**
@@ -35,11 +37,9 @@ export default definePlugin<Config>({
     for (const w of warnings) ctx.logger.warn(w);
     const endpoint = endpointOf({ ...config, single: params.maxBatchSize === 1 });
     const queues = ctx.queues;
-    return {
-      log(kong) {
-        const err = queues.enqueue(params, sendBatch, endpoint, JSON.stringify(kong.log.serialize()));
-        if (err !== null) kong.log.err('Failed to enqueue log entry to log server: ', err);
-      },
-    };
+    return logEachRequest('http-log', config.custom_fields_by_lua, (record, kong) => {
+      const err = queues.enqueue(params, sendBatch, endpoint, JSON.stringify(record));
+      if (err !== null) kong.log.err('Failed to enqueue log entry to log server: ', err);
+    });
   },
 });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { KONG_VERSION } from '../../util/versions.js';
+import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
 import { queueConfig } from '../queue/schema.js';
 import type { PluginSchemaInfo } from '../types.js';
 
@@ -28,6 +29,7 @@ export const schema: PluginSchemaInfo = {
       flush_timeout: Type.Optional(Type.Number()),
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),
       queue: Type.Optional(queueConfig()),
+      custom_fields_by_lua: Type.Optional(customFieldsByLua()),
     },
     { additionalProperties: false },
   ),
@@ -48,6 +50,6 @@ export const schema: PluginSchemaInfo = {
     } catch {
       return `config.http_endpoint: invalid url '${endpoint}'`;
     }
-    return null;
+    return checkCustomFields(config);
   },
 };

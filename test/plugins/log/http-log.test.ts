@@ -62,6 +62,30 @@ t.test('one entry per request, Kong-shaped, with the configured method, headers 
   t.notMatch(JSON.stringify(gw.logs), /s3cret/, 'the endpoint password never reaches the gateway log');
 });
 
+t.test('custom_fields_by_lua: each chunk sets its field in the entry sent; `return nil` removes one', async (t) => {
+  const logs = await logServer(t);
+  const { gw } = await gatewayWithService(t, `
+    - name: custom
+      paths: [/custom]
+      plugins:
+        - name: http-log
+          config:
+            http_endpoint: ${logs.url}/ingest
+            custom_fields_by_lua:
+              tenant: return kong.request.get_header("x-tenant")
+              route_name: return kong.router.get_route().name
+              request.headers.user-agent: return nil
+  `);
+  t.equal((await request(gw.port, '/custom', { headers: { 'x-tenant': 'acme', 'user-agent': 'probe/1' } })).status, 200);
+  await waitFor('the entry', () => logs.got.length === 1);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON record, read field by field
+  const body = logs.got[0]!.body as Record<string, any>;
+  t.equal(body.tenant, 'acme');
+  t.equal(body.route_name, 'custom');
+  t.notOk('user-agent' in body.request.headers, 'return nil removed the field');
+  t.equal(body.request.headers['x-tenant'], 'acme', 'other fields stay');
+});
+
 t.test('batches by max_batch_size and by max_coalescing_delay', async (t) => {
   const logs = await logServer(t);
   const { gw } = await gatewayWithService(t, `
