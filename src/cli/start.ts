@@ -4,7 +4,7 @@ import type { FlagOrigin, StartFlags } from './start-flags.js';
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('run the gateway in the foreground (SIGTERM/SIGINT drain and exit, SIGHUP reloads)')
+    .description('run the gateway in the foreground (SIGTERM/SIGINT/SIGQUIT drain and exit, SIGHUP reloads, SIGUSR1 reopens log files)')
     .addOption(new Option('-c, --conf <file>', 'declarative config file').env('SLUICE_CONF').default('kong.yaml'))
     .addOption(
       new Option('--proxy-listen <addr>', 'proxy listen address').env('SLUICE_PROXY_LISTEN').default('0.0.0.0:8000'),
