@@ -6,7 +6,6 @@ import { isKnownBot } from '../../../src/plugins/bot-detection/rules.js';
 import { trackerId } from '../../../src/plugins/correlation-id/generators.js';
 import { normalizeOrigin, originResolver } from '../../../src/plugins/cors/origins.js';
 import { ipMatcher, parseIpOrCidr } from '../../../src/plugins/ip-restriction/ip-list.js';
-import { LocalCounters } from '../../../src/plugins/rate-limiting/local-counters.js';
 import { decide } from '../../../src/plugins/rate-limiting/usage.js';
 import { windowStarts } from '../../../src/plugins/rate-limiting/windows.js';
 import { BodyLimitExceeded, createBodyLimiter } from '../../../src/plugins/request-size-limiting/body-limiter.js';
@@ -75,19 +74,6 @@ t.test('decide: Kong headers and refusal', async (t) => {
   t.same(decide(minuteHour, [3, 0], now, starts, true), { exceeded: true, headers: [] }, 'hidden headers');
   const lastSecond = decide([{ period: 'second', limit: 1 }], [0], now, starts, false);
   t.equal(Object.fromEntries(lastSecond.headers)['RateLimit-Reset'], '1', 'reset is at least 1');
-});
-
-t.test('LocalCounters: per window, per key', async (t) => {
-  const c = new LocalCounters();
-  const a = windowStarts(Date.UTC(2024, 0, 1, 0, 0, 1));
-  c.increment('minute', a, 'k');
-  c.increment('minute', a, 'k');
-  c.increment('minute', a, 'other');
-  t.equal(c.get('minute', a, 'k'), 2);
-  t.equal(c.get('hour', a, 'k'), 0, 'periods are apart');
-  const b = windowStarts(Date.UTC(2024, 0, 1, 0, 1, 1));
-  t.equal(c.get('minute', b, 'k'), 0, 'next minute starts at zero');
-  t.equal(c.size(), 0, 'the old window was dropped');
 });
 
 t.test('cors origins', async (t) => {
