@@ -23,6 +23,7 @@ import { type ConfigLoader, createConfigLoader } from './load-worker.js';
 import { entityCounts } from '../schema/entity-counts.js';
 import { createReloader, type ReloadOutcome } from './reloader.js';
 import { SnapshotCell } from './runtime.js';
+import type { SharedDicts } from '../shared-dict/shared-dict.js';
 import { type FileWatcher, watchFile } from './watch-file.js';
 import { SLUICE_VERSION } from '../util/versions.js';
 
@@ -50,6 +51,12 @@ export interface GatewayOptions {
   watchDebounceMs?: number;
   /** Where the log plugins' sinks write (the syslog socket, /dev/log by default). */
   logSinks?: LogSinksOptions;
+  /**
+   * Shared dictionaries lent to this gateway (rate-limiting counters), for a runtime whose primary holds them:
+   * gateways lent one set count together, as Kong's workers share one shm. Their holder closes them; without
+   * them the gateway makes its own, dropped at stop.
+   */
+  dictionaries?: SharedDicts;
 }
 
 export interface Gateway {
@@ -172,7 +179,9 @@ async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway
   if (!loaded.ok) throw invalid(loaded.errors);
   // Plugins keep handles to these (Redis connects on first use, queues start on first entry), so compiling
   // opens nothing; they outlive reloads and close at stop.
-  const services = createGatewayServices(logger, { prometheus: early.prometheus, ...(opts.logSinks ? { logSinks: opts.logSinks } : {}) });
+  const own = createGatewayServices(logger, { prometheus: early.prometheus, ...(opts.logSinks ? { logSinks: opts.logSinks } : {}) });
+  // Lent dictionaries stay their holder's: own.close() drops only the gateway's own (unused) set.
+  const services = opts.dictionaries ? { ...own, dictionaries: opts.dictionaries } : own;
   const { redis } = services;
   const compiled = compileConfig(loaded.config, opts.conf, 1, logger, services);
   if (!compiled.ok) throw invalid(compiled.errors);
