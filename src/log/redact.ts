@@ -6,6 +6,14 @@ const MAX_DEPTH = 8;
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Numbers by name that are never secret, however they are named (entity counts: `keyauth_credentials: 3`).
+ * Logged as the plain object; only the code that makes them can mark them.
+ */
+export class Counts {
+  constructor(readonly values: Readonly<Record<string, number>>) {}
+}
+
 export function redactString(s: string): string {
   return s.includes('{vault://') ? s.replace(VAULT_REF, REDACTED) : s;
 }
@@ -36,6 +44,7 @@ export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new We
     if (value.stack !== undefined) out.stack = redactString(value.stack);
     return out;
   }
+  if (value instanceof Counts) return { ...value.values };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (Buffer.isBuffer(value)) return `[buffer ${value.length} bytes]`;
   seen.add(value);

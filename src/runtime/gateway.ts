@@ -9,6 +9,7 @@ import { formatError, redactedError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import type { ConfigError, LoadResult } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
+import { Counts } from '../log/redact.js';
 import { createEngine } from '../proxy/engine/index.js';
 import type { ProxyEngine } from '../http/engine.js';
 import { createStats, type Listener, listenProxy, parseListen } from '../proxy/server.js';
@@ -265,7 +266,7 @@ async function startServing(opts: GatewayOptions, early: Early): Promise<Gateway
     status: early.statusAddress ? `${early.statusAddress.host}:${early.statusAddress.port}` : 'off',
     engine: engine.name,
     hash: initial.hash,
-    entities: entityCounts(initial.entities),
+    entities: new Counts(entityCounts(initial.entities)),
   });
 
   live.serving = true;

@@ -4,6 +4,7 @@ import { md5 } from '../config/load.js';
 import type { ConfigError, LoadResult } from '../config/types.js';
 import { entityCounts } from '../schema/entity-counts.js';
 import type { Logger } from '../log/logger.js';
+import { Counts } from '../log/redact.js';
 import type { PluginServices } from '../plugins/services.js';
 import type { CompiledSnapshot } from '../snapshot/compile.js';
 import { compileConfig, configFailure } from './compile-config.js';
@@ -50,7 +51,7 @@ export function createReloader(file: string, cell: SnapshotCell, loader: ConfigL
       hash: next.hash,
       generation: next.generation,
       duration_ms: ms,
-      entities: entityCounts(next.entities),
+      entities: new Counts(entityCounts(next.entities)),
     });
     return { status: 'swapped', snapshot: next, ms };
   }

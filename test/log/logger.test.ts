@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger, type LogLevel } from '../../src/log/logger.js';
-import { REDACTED, redact } from '../../src/log/redact.js';
+import { Counts, REDACTED, redact } from '../../src/log/redact.js';
 
 /** A stream that keeps every line written to it. */
 function capture(): { stream: Writable; lines: string[] } {
@@ -133,6 +133,11 @@ const REDACTION_CASES: { name: string; fields: Record<string, unknown>; expect: 
     name: 'vault references anywhere in strings',
     fields: { url: `postgres://u:${vault}@db`, list: [vault, 'plain'] },
     expect: { url: `postgres://u:${REDACTED}@db`, list: [REDACTED, 'plain'] },
+  },
+  {
+    name: 'counts by entity name are numbers, not secrets; the name alone still redacts',
+    fields: { entities: new Counts({ services: 2, keyauth_credentials: 3 }), keyauth_credentials: 3 },
+    expect: { entities: { services: 2, keyauth_credentials: 3 }, keyauth_credentials: REDACTED },
   },
   { name: 'plain values untouched', fields: { port: 8000, on: true, nothing: null, name: 'svc' }, expect: { port: 8000, on: true, nothing: null, name: 'svc' } },
 ];
