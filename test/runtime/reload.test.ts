@@ -195,7 +195,8 @@ t.test('reload under load, saved in pieces: every response comes from one of the
   t.ok(failures.length === 0 || longestGap < 100, `pieces at most ${Math.round(longestGap)} ms apart (window 100 ms)`);
   // 200 unless the machine is so loaded that the deadline comes first.
   t.ok(saves >= 50, `${saves} saves`);
-  t.ok(sent > 1000, `sent ${sent} requests during the rewrites`);
+  // Requests kept coming between the saves (a count that follows the machine's speed, like the saves').
+  t.ok(sent > saves * 3, `sent ${sent} requests during ${saves} rewrites`);
   t.same([...seen].sort(), ['a', 'b'], 'both configs served');
   t.equal(loadedAtRest, rests, `every save that rested was loaded (${loadedAtRest} of ${rests})`);
   t.ok(gw.cell.current.generation > rests, `reloaded ${gw.cell.current.generation - 1} times`);
