@@ -158,6 +158,11 @@ export interface LoadSpec {
   rate?: number;
   /** The process whose CPU time per request is reported. */
   cpuPid?: number;
+  /**
+   * Awaited after the load and before CPU is read: work the window's requests left queued (log batches, spans)
+   * is theirs, so the window stays open until it is done.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface LoadResult {
@@ -173,6 +178,7 @@ export interface LoadResult {
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   const meter = spec.cpuPid !== undefined ? cpuMeter(spec.cpuPid) : null;
   const r = (await which('wrk')) ? await wrk(spec) : await autocannon(spec);
+  await spec.settle?.();
   const cpu = meter ? meter() : Number.NaN;
   return { ...r, usPerReq: r.requests > 0 ? (cpu * 1e6) / r.requests : Number.NaN };
 }

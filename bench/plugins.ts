@@ -9,6 +9,8 @@
  * `--only a,b` keeps the named variants (and the no-plugin baseline).
  * The upstream is nginx when installed (bench/servers.ts), the log server and the OTLP receiver are one
  * bench/http-server.ts process in sink mode, answering 200; its request counts show the plugins really sent.
+ * A window's CPU runs until the sink has gone quiet, so log batches and spans still queued when the load ends
+ * are charged to the requests that made them (and the warm-up's are flushed before the window opens).
  *   npm run bench:plugins [-- --seconds 5 --connections 50 --rounds 3 --only prometheus,http-log]
  */
 import { writeFile } from 'node:fs/promises';
@@ -52,6 +54,18 @@ async function sinkCount(sink: Running): Promise<number> {
   return ((await r.json()) as { requests: number }).requests;
 }
 
+/** Until the sink has taken nothing new for 300 ms (at most 15 s): every queued entry and span has been sent. */
+async function quiesce(sink: Running): Promise<void> {
+  const end = Date.now() + 15_000;
+  let last = await sinkCount(sink);
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = await sinkCount(sink);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`load average before: ${loadAverage()}`);
   const runs: Record<string, LoadResult[]> = {};
@@ -82,11 +96,10 @@ async function main(): Promise<void> {
           try {
             const spec = { url: `http://127.0.0.1:${gw.port}/?apikey=bench-key`, connections: Number(values.connections) };
             await load({ ...spec, seconds: Math.min(2, seconds) }); // warm-up: JIT, pools
+            await quiesce(sink); // the warm-up's log batches are not the window's
             const before = await sinkCount(sink);
-            const r = await load({ ...spec, seconds, cpuPid: gw.pid });
+            const r = await load({ ...spec, seconds, cpuPid: gw.pid, settle: () => quiesce(sink) });
             (runs[name] ??= []).push(r);
-            // Queued log entries and spans still flush after the window; count what arrived by the gateway's stop.
-            await gw.stop();
             const got = (await sinkCount(sink)) - before;
             (sent[name] ??= []).push(got / r.requests);
             console.log(`  ${name}: ${r.rps.toFixed(0)} req/s, ${r.usPerReq.toFixed(1)} µs/req, ${r.errors} errors, sink got ${got} posts`);

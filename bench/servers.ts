@@ -100,12 +100,24 @@ export function startNginxProxy(dir: string, upstreamPort: number): Promise<Runn
 /** sluice on `config`, once it answers `probe` (a big config can take seconds to start on a loaded machine). */
 export async function startSluice(config: string, engine: string, probe = '/', headers: Record<string, string> = {}): Promise<Running & { probeBody: string }> {
   const port = await freePort();
-  const c = spawnTracked(process.execPath, sluiceArgs(config, port, engine));
+  const c = spawnTracked(process.execPath, sluiceArgs(config, port, engine), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its log lines are counted and the first one shown at stop, instead of thousands of them among the results.
+  let lines = 0;
+  let first = '';
+  c.stderr!.on('data', (d: Buffer) => {
+    const text = d.toString();
+    if (first === '') first = text.split('\n')[0]!;
+    lines += text.split('\n').length - 1;
+  });
+  const quiet = async () => {
+    await stop(c);
+    if (lines > 0) console.log(`    (sluice wrote ${lines} log line(s), the first: ${first.slice(0, 200)})`);
+  };
   try {
     const probeBody = await waitForHttp(`http://127.0.0.1:${port}${probe}`, 90_000, headers);
-    return { ...running(c, port), probeBody };
+    return { pid: c.pid!, port, stop: quiet, probeBody };
   } catch (err) {
-    await stop(c);
+    await quiet();
     throw err;
   }
 }
