@@ -209,6 +209,15 @@ const rows: Row[] = [
   { kong: 'request-size-limiting/schema.lua:16 one_of size_units', plugin: 'request-size-limiting', config: { size_unit: 'gigabytes' }, want: [`${C}.size_unit: expected one of: megabytes, kilobytes, bytes`] },
   { kong: 'request-size-limiting/schema.lua:15 integer', plugin: 'request-size-limiting', config: { allowed_payload_size: 1.5 }, want: [`${C}.allowed_payload_size: expected an integer`] },
 
+  // ── checks that name a field: reported at it (PluginSchemaInfo.configProblems), not at the record ──
+  { kong: 'http-log/schema.lua headers: keys match_none host, content-length, content-type', plugin: 'http-log', config: { http_endpoint: 'http://127.0.0.1:9/log', headers: { Host: 'x' } }, want: [`${C}.headers: cannot contain 'Host' header`] },
+  { kong: 'http-log/schema.lua headers: keys typedefs.header_name', plugin: 'http-log', config: { http_endpoint: 'http://127.0.0.1:9/log', headers: { 'a b': 'x' } }, want: [`${C}.headers: ${badHeader('a b')}`] },
+  { kong: 'http-log/schema.lua custom_validator: Authorization header beside user info', plugin: 'http-log', config: { http_endpoint: 'http://u:p@127.0.0.1:9/log', headers: { Authorization: 'x' } }, want: [`${C}: specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed`] },
+  { kong: 'sluice: OpenTelemetry logs are not exported', plugin: 'opentelemetry', config: { logs_endpoint: 'http://127.0.0.1:9/v1/logs' }, want: [`${C}.logs_endpoint: sluice does not export OpenTelemetry logs; remove logs_endpoint (traces_endpoint is supported)`] },
+  { kong: 'opentelemetry/schema.lua headers typedefs.header_name', plugin: 'opentelemetry', config: { traces_endpoint: 'http://127.0.0.1:9/v1/traces', headers: { 'a b': 'x' } }, want: [`${C}.headers: ${badHeader('a b')}`] },
+  { kong: 'zipkin/schema.lua static_tags: no repeated tag', plugin: 'zipkin', config: { static_tags: [{ name: 'a', value: '1' }, { name: 'a', value: '2' }] }, want: [`${C}.static_tags: repeated tags are not allowed: a`] },
+  { kong: 'redis schema server_name typedefs.sni (not an IP)', plugin: 'rate-limiting', config: { minute: 5, policy: 'redis', redis: { host: '127.0.0.1', server_name: '10.0.0.1' } }, want: [`${C}.redis.server_name: must not be an IP`] },
+
   // ── request-termination ──
   { kong: 'request-termination/schema.lua:16-20 status_code default', plugin: 'request-termination', config: {}, want: 'ok', has: { status_code: 503, echo: false } },
   { kong: 'request-termination/schema.lua:19 between 100, 599', plugin: 'request-termination', config: { status_code: 700 }, want: [`${C}.status_code: value should be between 100 and 599`] },

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginSchemaInfo } from '../types.js';
 import { pcreError } from './pcre.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -17,16 +17,16 @@ export const schema: PluginSchemaInfo = {
   noConsumer: true,
   protocols: HTTP_PROTOCOLS,
   config: Type.Object({ allow: regexList(), deny: regexList() }, { additionalProperties: false, default: {} }),
-  check(config) {
+  configProblems(config) {
     // Kong: `is_regex` elements (PCRE). sluice runs JavaScript regexes, so a PCRE-only construct is refused too.
     for (const field of ['allow', 'deny'] as const) {
       const list = config[field];
       if (!Array.isArray(list)) continue;
       for (let i = 0; i < list.length; i++) {
         const err = pcreError(String(list[i]));
-        if (err !== null) return `${field}[${i}]: not a valid regex: ${String(list[i])} (${jsReason(err)})`;
+        if (err !== null) return atConfig([field, i], `not a valid regex: ${String(list[i])} (${jsReason(err)})`);
       }
     }
-    return null;
+    return [];
   },
 };

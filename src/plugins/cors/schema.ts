@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginSchemaInfo } from '../types.js';
 import { checkOrigins } from './origins.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -30,13 +30,13 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check(config) {
+  configProblems(config) {
     // Kong: each origin is `*` or a regex (validate_asterisk_or_regex), reported at the entry.
     const origins = Array.isArray(config.origins) ? (config.origins as unknown[]) : [];
     for (let i = 0; i < origins.length; i++) {
       const err = checkOrigins([origins[i]]);
-      if (err !== null) return `origins[${i}]: ${err}`;
+      if (err !== null) return atConfig(['origins', i], err);
     }
-    return null;
+    return [];
   },
 };

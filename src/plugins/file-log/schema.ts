@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 
 /**
  * kong/plugins/file-log/schema.lua. Kong's path match `^[^%s*&%%\`][^*&%%\`]*[^%s*&%%\`]$`: no `*`, `&`, `%`,
@@ -23,5 +23,5 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false },
   ),
-  check: checkCustomFields,
+  configProblems: (config) => fieldPrefixed(config, checkCustomFields(config)),
 };

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
 import { queueConfig } from '../queue/schema.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 
 // Kong's header_name match_none for http-log headers: the plugin sets these itself.
 const OWN_HEADERS: Readonly<Record<string, string>> = { host: 'Host', 'content-length': 'Content-Length', 'content-type': 'Content-Type' };
@@ -33,23 +33,23 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false },
   ),
-  check(config) {
+  configProblems(config) {
     const headers = (config.headers ?? {}) as Record<string, string>;
     for (const name of Object.keys(headers)) {
       const own = OWN_HEADERS[name.toLowerCase()];
-      if (own !== undefined) return `config.headers: cannot contain '${own}' header`;
-      if (!HEADER_NAME.test(name)) return `config.headers: bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`;
+      if (own !== undefined) return atConfig(['headers'], `cannot contain '${own}' header`);
+      if (!HEADER_NAME.test(name)) return atConfig(['headers'], `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`);
     }
     const endpoint = String(config.http_endpoint);
     const userinfo = /^[a-z]+:\/\/([^@/?#]+)@/i.test(endpoint);
     if (userinfo && Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
-      return "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed";
+      return atConfig([], "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed");
     }
     try {
       new URL(endpoint);
     } catch {
-      return `config.http_endpoint: invalid url '${endpoint}'`;
+      return atConfig(['http_endpoint'], `invalid url '${endpoint}'`);
     }
-    return checkCustomFields(config);
+    return fieldPrefixed(config, checkCustomFields(config));
   },
 };

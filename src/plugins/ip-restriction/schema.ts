@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginSchemaInfo } from '../types.js';
 import { checkIpList } from './ip-list.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -28,15 +28,15 @@ export const schema: PluginSchemaInfo = {
       'x-error': { anyOf: "at least one of these fields must be non-empty: 'config.allow', 'config.deny'" },
     },
   ),
-  check(config) {
+  configProblems(config) {
     // Kong's typedefs.ip_or_cidr, reported at the entry.
     for (const field of ['allow', 'deny'] as const) {
       const list = Array.isArray(config[field]) ? (config[field] as unknown[]) : [];
       for (let i = 0; i < list.length; i++) {
         const err = checkIpList([list[i]]);
-        if (err !== null) return `${field}[${i}]: ${err}`;
+        if (err !== null) return atConfig([field, i], err);
       }
     }
-    return null;
+    return [];
   },
 };

@@ -4,7 +4,7 @@ import { KONG_VERSION } from '../../util/versions.js';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import { queueConfig } from '../queue/schema.js';
 import { checkEndpoint, endpointUrl, HEADER_TYPES, propagationConfig, timeoutMs } from '../tracing/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 
 const queue = queueConfig();
 const HEADER_NAME = /^[a-zA-Z0-9-_]+$/;
@@ -41,22 +41,22 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check(config) {
+  configProblems(config) {
     const traces = config.traces_endpoint ?? config.endpoint;
     if ((traces === undefined || traces === null) && (config.logs_endpoint === undefined || config.logs_endpoint === null)) {
-      return "at least one of these fields must be non-empty: 'traces_endpoint', 'logs_endpoint'";
+      return atConfig([], "at least one of these fields must be non-empty: 'traces_endpoint', 'logs_endpoint'");
     }
     if (config.logs_endpoint !== undefined && config.logs_endpoint !== null) {
-      return 'config.logs_endpoint: sluice does not export OpenTelemetry logs; remove logs_endpoint (traces_endpoint is supported)';
+      return atConfig(['logs_endpoint'], 'sluice does not export OpenTelemetry logs; remove logs_endpoint (traces_endpoint is supported)');
     }
-    const bad = checkEndpoint('traces_endpoint', traces);
-    if (bad !== null) return bad;
+    const bad = fieldPrefixed(config, checkEndpoint('traces_endpoint', traces));
+    if (bad.length > 0) return bad;
     for (const name of Object.keys((config.headers ?? {}) as Record<string, string>)) {
-      if (!HEADER_NAME.test(name)) return `config.headers: bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`;
+      if (!HEADER_NAME.test(name)) return atConfig(['headers'], `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`);
     }
     for (const [name, value] of Object.entries((config.resource_attributes ?? {}) as Record<string, string>)) {
-      if (value.includes('$(')) return `config.resource_attributes.${name}: Lua templates ($(…)) are not supported; use a plain value`;
+      if (value.includes('$(')) return atConfig(['resource_attributes', name], 'Lua templates ($(…)) are not supported; use a plain value');
     }
-    return null;
+    return [];
   },
 };

@@ -1,5 +1,5 @@
 import { checkServerless, serverlessConfig } from '../serverless/schema.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
 export const schema: PluginSchemaInfo = {
@@ -7,7 +7,7 @@ export const schema: PluginSchemaInfo = {
   version: KONG_VERSION,
   priority: 1000000,
   config: serverlessConfig(),
-  check: checkServerless,
+  configProblems: (config) => fieldPrefixed(config, checkServerless(config)),
   // Kong: typedefs.no_consumer (and so no consumer_group scoping either, once src/config/checks.ts reads it so).
   noConsumer: true,
 };

@@ -2,7 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { isIP } from 'node:net';
 import { enumOf, headerName, host, port } from '../../schema/typedefs.js';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginProblem, type PluginSchemaInfo } from '../types.js';
 import { PERIODS } from './windows.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
@@ -84,19 +84,30 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check: checkRateLimiting,
+  configProblems: rateLimitingProblems,
 };
 
-/** Kong's field rules, custom validator and entity checks for rate-limiting, with Kong's messages. */
-export function checkRateLimiting(config: Readonly<Record<string, unknown>>): string | null {
+/**
+ * Kong's field rules, custom validator and entity checks for rate-limiting, with Kong's messages: the first
+ * broken, field rules before the record's (Kong checks the fields, then the entity checks).
+ */
+export function rateLimitingProblems(config: Readonly<Record<string, unknown>>): readonly PluginProblem[] {
+  const fields = fieldProblems(config);
+  return fields.length > 0 ? fields : atConfig([], recordError(config));
+}
+
+function fieldProblems(config: Readonly<Record<string, unknown>>): readonly PluginProblem[] {
+  const redis = (config.redis ?? {}) as Record<string, unknown>;
+  const path = pathError(config.path);
+  if (path !== null) return atConfig(['path'], path);
+  if (isIP(String(redis.server_name ?? '')) !== 0) return atConfig(['redis', 'server_name'], 'must not be an IP');
+  if (isIP(String(config.redis_server_name ?? '')) !== 0) return atConfig(['redis_server_name'], 'must not be an IP');
+  return shorthandMismatch(config, redis);
+}
+
+function recordError(config: Readonly<Record<string, unknown>>): string | null {
   const num = (k: string) => (typeof config[k] === 'number' ? (config[k] as number) : null);
   const redis = (config.redis ?? {}) as Record<string, unknown>;
-  const fieldError =
-    pathError(config.path) ??
-    (isIP(String(redis.server_name ?? '')) !== 0 ? 'redis.server_name: must not be an IP' : null) ??
-    (isIP(String(config.redis_server_name ?? '')) !== 0 ? 'redis_server_name: must not be an IP' : null) ??
-    shorthandMismatch(config, redis);
-  if (fieldError !== null) return fieldError;
   if (PERIODS.every((p) => num(p) === null)) {
     return `at least one of these fields must be non-empty: ${PERIODS.map((p) => `'config.${p}'`).join(', ')}`;
   }
@@ -128,28 +139,28 @@ export function checkRateLimiting(config: Readonly<Record<string, unknown>>): st
 /** typedefs.path, in Kong's order: starts_with, match_none `//`, then validate_path (RFC 3986, percent-encoding). */
 function pathError(path: unknown): string | null {
   if (typeof path !== 'string') return null;
-  if (!path.startsWith('/')) return 'path: should start with: /';
-  if (path.includes('//')) return 'path: must not have empty segments';
+  if (!path.startsWith('/')) return 'should start with: /';
+  if (path.includes('//')) return 'must not have empty segments';
   if (!/^\/[A-Za-z0-9.\-_~/%:@!$&'()*+,;=]*$/.test(path)) {
-    return `path: invalid path: '${path}' (characters outside of the reserved list of RFC 3986 found)`;
+    return `invalid path: '${path}' (characters outside of the reserved list of RFC 3986 found)`;
   }
   const raw = path.replace(/%[0-9A-Fa-f]{2}/g, '___');
   const bad = raw.indexOf('%');
-  return bad < 0 ? null : `path: invalid url-encoded value: '${raw.slice(bad, bad + 3)}'`;
+  return bad < 0 ? null : `invalid url-encoded value: '${raw.slice(bad, bad + 3)}'`;
 }
 
 /**
  * Kong refuses a shorthand beside its config.redis field when the two differ. A redis field equal to its default
  * may be the default itself (sluice has filled defaults by now), so only a differing non-default value counts.
  */
-function shorthandMismatch(config: Readonly<Record<string, unknown>>, redis: Readonly<Record<string, unknown>>): string | null {
+function shorthandMismatch(config: Readonly<Record<string, unknown>>, redis: Readonly<Record<string, unknown>>): readonly PluginProblem[] {
   const props = redisRecord.properties as Record<string, { default?: unknown }>;
   for (const short of Object.keys(SHORTHANDS)) {
     const field = short.slice('redis_'.length);
     const old = config[short];
     const now = redis[field];
     if (old == null || now == null || now === old || now === props[field]?.default) continue;
-    return `${short}: both deprecated and new field are used but their values mismatch: ${short} = ${String(old)} vs redis.${field} = ${String(now)}`;
+    return atConfig([short], `both deprecated and new field are used but their values mismatch: ${short} = ${String(old)} vs redis.${field} = ${String(now)}`);
   }
-  return null;
+  return [];
 }

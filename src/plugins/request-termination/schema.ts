@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { headerName } from '../../schema/typedefs.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
 // Kong's is_present: a non-empty string (so null and absent are not).
@@ -23,11 +23,16 @@ export const schema: PluginSchemaInfo = {
     { additionalProperties: false, default: {} },
   ),
   // Kong's custom_validator on the config record: the first rule broken, in Kong's order and words.
-  check(config) {
+  configProblems(config) {
     const withBody = present(config.content_type) || present(config.body);
-    if (present(config.message) && withBody) return 'message cannot be used with content_type or body';
-    if (present(config.content_type) && !present(config.body)) return 'content_type requires a body';
-    if (config.echo === true && withBody) return 'echo cannot be used with content_type and body';
-    return null;
+    const broken =
+      present(config.message) && withBody
+        ? 'message cannot be used with content_type or body'
+        : present(config.content_type) && !present(config.body)
+          ? 'content_type requires a body'
+          : config.echo === true && withBody
+            ? 'echo cannot be used with content_type and body'
+            : null;
+    return atConfig([], broken);
   },
 };

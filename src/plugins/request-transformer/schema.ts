@@ -3,7 +3,7 @@ import { unsendableHeader } from '../response-transformer/schema.js';
 import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
 import { compileTemplate } from '../transform/request-template.js';
 import { colonList, listAt, record } from '../transform/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
 // Kong's strings_array / colon_strings_array: entries are non-empty strings; a body or querystring entry's
@@ -28,18 +28,19 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check(config) {
+  configProblems(config) {
     for (const part of PARTS) {
       for (const field of ['headers', 'body', 'querystring'] as const) {
         const list = listAt(config, part, field);
         for (let i = 0; i < list.length; i++) {
           const err = entryError(part, field, list[i]!);
-          if (err !== null) return `${part}.${field}[${i}]: ${err}`;
+          if (err !== null) return atConfig([part, field, i], err);
         }
       }
     }
     const uri = (config.replace as { uri?: unknown } | undefined)?.uri;
-    return (typeof uri === 'string' ? templateError(uri, 'replace.uri') : null) ?? unsendableHeader(config);
+    const uriError = typeof uri === 'string' ? templateError(uri) : null;
+    return uriError !== null ? atConfig(['replace', 'uri'], uriError) : unsendableHeader(config);
   },
 };
 
@@ -56,14 +57,14 @@ function entryError(part: (typeof PARTS)[number], field: 'headers' | 'body' | 'q
   if (part === 'remove') return null;
   const { name, value } = splitColonPair(entry);
   if (value === null) return field === 'headers' ? null : `key '${name}' has no value`;
-  return templateError(value, null);
+  return templateError(value);
 }
 
-function templateError(value: string, field: string | null): string | null {
+function templateError(value: string): string | null {
   try {
     compileTemplate(value);
     return null;
   } catch (err) {
-    return field === null ? (err as Error).message : `${field}: ${(err as Error).message}`;
+    return (err as Error).message;
   }
 }

@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import { checkBodyFunctions } from '../transform/body-functions.js';
-import { jsonTypes, unsendableHeader } from '../response-transformer/schema.js';
-import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
+import { jsonTypes, renamedHeaderProblems, unsendableHeader } from '../response-transformer/schema.js';
+import { splitColonPair } from '../transform/colon-pair.js';
 import { compileValueMatcher, isRegexSpec } from '../transform/header-transform.js';
 import { parseJsonPath } from '../transform/json-path.js';
 import { colonList, listAt, record } from '../transform/schema-parts.js';
 import { checkStatusList } from '../transform/status-filter.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, fieldPrefixed, type PluginProblem, type PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
 // Kong strings are non-empty unless a schema says otherwise (kong/db/schema/init.lua, len_min 1).
@@ -49,18 +49,15 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check(config) {
+  configProblems(config) {
     for (const part of STATUS_PARTS) {
-      const err = checkStatusList(`${part}.if_status`, listAt(config, part, 'if_status'));
-      if (err) return err;
+      const err = fieldPrefixed(config, checkStatusList(`${part}.if_status`, listAt(config, part, 'if_status')));
+      if (err.length > 0) return err;
     }
-    const renames = listAt(config, 'rename', 'headers');
-    for (let i = 0; i < renames.length; i++) {
-      const err = checkHeaderNames([renames[i]!], true);
-      if (err !== null) return `rename.headers[${i}]: ${err}`;
-    }
+    const renamed = renamedHeaderProblems(config);
+    if (renamed.length > 0) return renamed;
     const unsendable = unsendableHeader(config);
-    if (unsendable !== null) return unsendable;
+    if (unsendable.length > 0) return unsendable;
     const removals = listAt(config, 'remove', 'headers');
     for (let i = 0; i < removals.length; i++) {
       const { value } = splitColonPair(removals[i]!.trim());
@@ -68,20 +65,20 @@ export const schema: PluginSchemaInfo = {
       try {
         compileValueMatcher(value.trim());
       } catch (err) {
-        return `remove.headers[${i}]: '${removals[i]}' holds an invalid regular expression: ${(err as Error).message}`;
+        return atConfig(['remove', 'headers', i], `'${removals[i]}' holds an invalid regular expression: ${(err as Error).message}`);
       }
     }
-    const pathErr = jsonPathError(config);
-    if (pathErr !== null) return pathErr;
+    const pathErr = jsonPathProblems(config);
+    if (pathErr.length > 0) return pathErr;
     if (listAt(config, 'transform', 'json').length > 0) {
-      return 'transform.json: not supported by sluice; select properties inside transform.functions instead';
+      return atConfig(['transform', 'json'], 'not supported by sluice; select properties inside transform.functions instead');
     }
-    return checkBodyFunctions(listAt(config, 'transform', 'functions'), 'transform.functions');
+    return fieldPrefixed(config, checkBodyFunctions(listAt(config, 'transform', 'functions'), 'transform.functions'));
   },
 };
 
 /** Every JSON property path must parse (with dots_in_keys false they descend: `a.b`, `list[*]`, `list[2]`). */
-function jsonPathError(config: Readonly<Record<string, unknown>>): string | null {
+function jsonPathProblems(config: Readonly<Record<string, unknown>>): readonly PluginProblem[] {
   const dots = config.dots_in_keys !== false;
   const fields: [string, boolean][] = [
     ['remove', false],
@@ -96,8 +93,8 @@ function jsonPathError(config: Readonly<Record<string, unknown>>): string | null
     const list = listAt(config, part, 'json');
     for (let i = 0; i < list.length; i++) {
       const parsed = parseJsonPath(pairs ? splitColonPair(list[i]!).name : list[i]!, dots);
-      if (typeof parsed === 'string') return `${part}.json[${i}]: invalid JSON path ${parsed}`;
+      if (typeof parsed === 'string') return atConfig([part, 'json', i], `invalid JSON path ${parsed}`);
     }
   }
-  return null;
+  return [];
 }

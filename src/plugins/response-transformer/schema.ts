@@ -4,7 +4,7 @@ import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
 import { checkHeaderNames, splitColonPair } from '../transform/colon-pair.js';
 import { enumOf } from '../../schema/typedefs.js';
 import { colonList, listAt, record } from '../transform/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, type PluginProblem, type PluginSchemaInfo } from '../types.js';
 import { KONG_VERSION } from '../../util/versions.js';
 
 // Kong's string_array: non-empty strings, nothing else checked (remove's header names included).
@@ -29,14 +29,9 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check(config) {
-    // Kong validates both sides of a header rename as header names (validate_colon_headers).
-    const list = listAt(config, 'rename', 'headers');
-    for (let i = 0; i < list.length; i++) {
-      const err = checkHeaderNames([list[i]!], true);
-      if (err !== null) return `rename.headers[${i}]: ${err}`;
-    }
-    return unsendableHeader(config);
+  configProblems(config) {
+    const renamed = renamedHeaderProblems(config);
+    return renamed.length > 0 ? renamed : unsendableHeader(config);
   },
 };
 
@@ -45,7 +40,7 @@ export const schema: PluginSchemaInfo = {
  * any name; here such a response would never be answered), so its name must be an HTTP token and its value
  * free of control characters. Shared with the request and advanced transformers.
  */
-export function unsendableHeader(config: Readonly<Record<string, unknown>>): string | null {
+export function unsendableHeader(config: Readonly<Record<string, unknown>>): readonly PluginProblem[] {
   for (const part of ['replace', 'add', 'append']) {
     const list = listAt(config, part, 'headers');
     for (let i = 0; i < list.length; i++) {
@@ -54,9 +49,19 @@ export function unsendableHeader(config: Readonly<Record<string, unknown>>): str
         validateHeaderName(name);
         validateHeaderValue(name, value ?? '');
       } catch (err) {
-        return `${part}.headers[${i}]: cannot be sent: ${(err as Error).message}`;
+        return atConfig([part, 'headers', i], `cannot be sent: ${(err as Error).message}`);
       }
     }
   }
-  return null;
+  return [];
+}
+
+/** Kong validates both sides of a header rename as header names (validate_colon_headers). Shared with the advanced transformer. */
+export function renamedHeaderProblems(config: Readonly<Record<string, unknown>>): readonly PluginProblem[] {
+  const list = listAt(config, 'rename', 'headers');
+  for (let i = 0; i < list.length; i++) {
+    const err = checkHeaderNames([list[i]!], true);
+    if (err !== null) return atConfig(['rename', 'headers', i], err);
+  }
+  return [];
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { enumOf } from '../../schema/typedefs.js';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 
 /** syslog(3) severities, most severe first: the value is the RFC 5424 code (kong/plugins/syslog/handler.lua). */
 export const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
@@ -41,5 +41,5 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check: checkCustomFields,
+  configProblems: (config) => fieldPrefixed(config, checkCustomFields(config)),
 };

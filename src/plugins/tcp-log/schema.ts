@@ -3,7 +3,7 @@ import { port } from '../../schema/typedefs.js';
 import { KONG_VERSION } from '../../util/versions.js';
 import { checkCustomFields, customFieldsByLua } from '../log-common/custom-fields.js';
 import { hostWithoutPort } from '../log-common/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 
 /** kong/plugins/tcp-log/schema.lua. */
 export const schema: PluginSchemaInfo = {
@@ -23,5 +23,5 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false },
   ),
-  check: checkCustomFields,
+  configProblems: (config) => fieldPrefixed(config, checkCustomFields(config)),
 };

@@ -4,7 +4,7 @@ import { KONG_VERSION } from '../../util/versions.js';
 import { queueConfig } from '../queue/schema.js';
 import { INJECT_FORMATS } from '../tracing/formats.js';
 import { checkEndpoint, endpointUrl, HEADER_TYPES, propagationConfig, timeoutMs } from '../tracing/schema-parts.js';
-import type { PluginSchemaInfo } from '../types.js';
+import { atConfig, fieldPrefixed, type PluginSchemaInfo } from '../types.js';
 
 /** Tags the plugin sets itself: static_tags may not name them (Kong's PROTECTED_TAGS). */
 const PROTECTED_TAGS = [
@@ -63,14 +63,14 @@ export const schema: PluginSchemaInfo = {
     },
     { additionalProperties: false, default: {} },
   ),
-  check(config) {
-    const bad = checkEndpoint('http_endpoint', config.http_endpoint);
-    if (bad !== null) return bad;
+  configProblems(config) {
+    const bad = fieldPrefixed(config, checkEndpoint('http_endpoint', config.http_endpoint));
+    if (bad.length > 0) return bad;
     const seen = new Set<string>();
     for (const tag of (config.static_tags ?? []) as { name: string }[]) {
-      if (seen.has(tag.name)) return `config.static_tags: repeated tags are not allowed: ${tag.name}`;
+      if (seen.has(tag.name)) return atConfig(['static_tags'], `repeated tags are not allowed: ${tag.name}`);
       seen.add(tag.name);
     }
-    return null;
+    return [];
   },
 };

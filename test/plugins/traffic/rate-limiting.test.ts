@@ -202,7 +202,7 @@ services:
 });
 
 t.test('rate-limiting schema checks', async (t) => {
-  const { checkRateLimiting } = await import('../../../src/plugins/rate-limiting/schema.js');
+  const { rateLimitingProblems } = await import('../../../src/plugins/rate-limiting/schema.js');
   const cases: [Record<string, unknown>, RegExp | null][] = [
     [{ minute: 10 }, null],
     [{}, /at least one of these fields must be non-empty: 'config.second'/],
@@ -214,8 +214,8 @@ t.test('rate-limiting schema checks', async (t) => {
     [{ minute: 1, limit_by: 'path' }, /config\.path/],
   ];
   for (const [config, want] of cases) {
-    const got = checkRateLimiting({ policy: 'local', sync_rate: -1, ...config });
-    if (want === null) t.equal(got, null, JSON.stringify(config));
-    else t.match(got, want, JSON.stringify(config));
+    const got = rateLimitingProblems({ policy: 'local', sync_rate: -1, ...config });
+    if (want === null) t.same(got, [], JSON.stringify(config));
+    else t.match(got, [{ path: ['config'], message: want }], JSON.stringify(config));
   }
 });

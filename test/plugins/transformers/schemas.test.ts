@@ -1,6 +1,7 @@
-// Config validation of the three transformer schemas, the way the loader does it: defaults, ajv, then check().
+// Config validation of the three transformer schemas, the way the loader does it: defaults, ajv, then configProblems().
 import { Ajv } from 'ajv';
 import t from 'tap';
+import { joinPath } from '../../../src/config/errors.js';
 import { applyDefaults } from '../../../src/config/normalize.js';
 import requestTransformer from '../../../src/plugins/request-transformer/handler.js';
 import responseTransformerAdvanced from '../../../src/plugins/response-transformer-advanced/handler.js';
@@ -14,8 +15,9 @@ function validate(info: PluginSchemaInfo, input: unknown): { ok: boolean; config
   applyDefaults(info.config, config);
   const v = ajv.compile(info.config);
   if (!v(config)) return { ok: false, config, error: ajv.errorsText(v.errors) };
-  const err = info.check?.(config) ?? null;
-  return { ok: err === null, config, error: err };
+  const problems = info.configProblems?.(config) ?? [];
+  const error = problems.map((p) => `${joinPath(p.path)}: ${p.message}`).join('; ');
+  return { ok: problems.length === 0, config, error: problems.length === 0 ? null : error };
 }
 
 const cases: [name: string, info: PluginSchemaInfo, config: unknown, ok: boolean | RegExp][] = [
