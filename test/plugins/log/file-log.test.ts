@@ -4,7 +4,7 @@
  * fields, in request order; the file kept open across requests; logrotate's rename followed; SIGUSR1's reopen;
  * Kong's `reopen: true`; custom_fields_by_lua; a file that cannot be opened never fails a request.
  */
-import { readFile, readlink, readdir, rename } from 'node:fs/promises';
+import { readlink, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { createLogger } from '../../../src/log/logger.js';
@@ -12,17 +12,9 @@ import { FileSink, ROTATION_CHECK_MS } from '../../../src/plugins/log-common/fil
 import { LogSinks } from '../../../src/plugins/log-common/sinks.js';
 import { gatewayWithService, until, waitFor } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
+import { fileLines } from './receivers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON record, read field by field
-type Rec = Record<string, any>;
-
-async function lines(path: string): Promise<Rec[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Rec);
-}
+const lines = fileLines;
 
 /** How many descriptors this process holds open on `path` (the gateway runs in this process). */
 async function openCount(path: string): Promise<number> {

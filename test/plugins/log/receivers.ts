@@ -1,17 +1,39 @@
 /**
  * Log receivers on 127.0.0.1 for the log plugin tests: a TCP (or TLS) server collecting `\n`-terminated lines
  * and its connections, a UDP server collecting datagrams, and a unix datagram socket (through python3, since
- * Node cannot bind one) collecting syslog datagrams. Each closes when its test ends.
+ * Node cannot bind one) collecting syslog datagrams. Each closes when its test ends. Plus file-log's file read as
+ * JSON lines.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { selfSignedCertificate } from '../../../src/tls/self-signed.js';
-import type { Teardown } from '../../helpers/gateway.js';
+import { type Teardown, waitFor } from '../../helpers/gateway.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON record, read field by field
+export type Rec = Record<string, any>;
+
+/** The JSON lines of a log file (none while it does not exist). */
+export async function fileLines(path: string): Promise<Rec[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Rec);
+}
+
+/** Waits until the file holds exactly `n` lines, and returns them. */
+export async function waitForLines(path: string, n: number, ms = 5000): Promise<Rec[]> {
+  return waitFor(`${n} line(s) in ${path}`, async () => {
+    const l = await fileLines(path);
+    return l.length === n ? l : undefined;
+  }, ms);
+}
 
 export interface TcpReceiver {
   readonly port: number;

@@ -108,6 +108,7 @@ export class LuaEngine implements ArrayMarker {
   #exitToken = 0;
   #arrayMt = 0;
   #compileRef = 0;
+  #compileValueRef = 0;
   readonly #modeT = cString('t');
 
   /** `preludeArgs` pushes the prelude's arguments after `bind` and returns how many. */
@@ -180,13 +181,14 @@ export class LuaEngine implements ArrayMarker {
     wasm._lua_pushcclosure(L, bind, 0);
     const n = 1 + preludeArgs(L);
     if (wasm._lua_pcallk(L, n, 1, 0, 0, 0) !== LUA_OK) throw new Error(`Lua prelude: ${readText(L, -1)}`);
-    // It returns { compile, PENDING, EXIT, array_mt }.
+    // It returns { compile, compile_value, PENDING, EXIT, array_mt }.
     const field = (name: string): number => {
       pushString(L, name);
       wasm._lua_rawget(L, 1);
       return wasm._luaL_ref(L, LUA_REGISTRYINDEX);
     };
     this.#compileRef = field('compile');
+    this.#compileValueRef = field('compile_value');
     this.#pendingToken = field('PENDING');
     this.#exitToken = field('EXIT');
     this.#arrayMt = field('array_mt');
@@ -215,12 +217,15 @@ export class LuaEngine implements ArrayMarker {
     return err;
   }
 
-  /** Compiles a function source into its own sandbox environment; throws its syntax error. */
-  compile(source: string, label: string, budgetMs: number): LuaFunction {
+  /**
+   * Compiles a source into its own sandbox environment; throws its syntax error. A 'function' is a pre-function
+   * source (Kong's first-run logic); a 'value' is a chunk run for its return value (custom_fields_by_lua).
+   */
+  compile(source: string, label: string, budgetMs: number, kind: 'function' | 'value' = 'function'): LuaFunction {
     const err = this.syntaxError(source, label);
     if (err !== null) throw err;
     const L = this.L;
-    wasm._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.#compileRef));
+    wasm._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(kind === 'function' ? this.#compileRef : this.#compileValueRef));
     pushString(L, source);
     pushString(L, `=${label}`);
     if (wasm._lua_pcallk(L, 2, 1, 0, 0, 0) !== LUA_OK || wasm._lua_type(L, -1) !== T_FUNCTION) {
@@ -370,20 +375,28 @@ export class LuaEngine implements ArrayMarker {
    * promise). Returns EXITED when kong.response.exit / ngx.exit ended it.
    */
   run(ref: number, kong: Pdk, budgetMs: number, label: string): undefined | typeof EXITED | Promise<undefined | typeof EXITED> {
+    return this.#start(ref, kong, budgetMs, label, false) as undefined | typeof EXITED | Promise<undefined | typeof EXITED>;
+  }
+
+  /**
+   * Runs a 'value' chunk for one request, under the same budgets, and returns its value as JS data (cjson's
+   * rules, src/plugins/serverless/lua/values.ts; nil is undefined); a promise if it waited for a body.
+   */
+  evaluate(ref: number, kong: Pdk, budgetMs: number, label: string): unknown {
+    const r = this.#start(ref, kong, budgetMs, label, true);
+    if (r instanceof Promise) return r.then((v: unknown) => (v === EXITED ? undefined : v));
+    return r === EXITED ? undefined : r;
+  }
+
+  #start(ref: number, kong: Pdk, budgetMs: number, label: string, wantValue: boolean): unknown {
     const T = this.#acquire();
     wasm._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(ref));
     const call = new HostCall(kong, this);
-    return this.#slice(T, call, 0, budgetMs, label, 0);
+    return this.#slice(T, call, 0, budgetMs, label, 0, wantValue);
   }
 
-  #slice(
-    T: LuaState,
-    call: HostCall,
-    nargs: number,
-    remainingMs: number,
-    label: string,
-    spentMs: number,
-  ): undefined | typeof EXITED | Promise<undefined | typeof EXITED> {
+  /** One resume of T: what the call returned (its value when `wantValue`), EXITED, or a promise of either. */
+  #slice(T: LuaState, call: HostCall, nargs: number, remainingMs: number, label: string, spentMs: number, wantValue: boolean): unknown {
     const started = Date.now();
     const previous = this.#current;
     this.#current = call;
@@ -402,8 +415,17 @@ export class LuaEngine implements ArrayMarker {
     }
     const left = remainingMs - (Date.now() - started);
     if (status === LUA_OK) {
-      this.#releaseThread(T, 'ok');
-      return undefined;
+      if (!wantValue) {
+        this.#releaseThread(T, 'ok');
+        return undefined;
+      }
+      try {
+        return wasm._lua_gettop(T) === 0 ? undefined : readValue(T, -1, this);
+      } catch (err) {
+        throw new Error(`${label}: ${(err as Error).message}`, { cause: err });
+      } finally {
+        this.#releaseThread(T, 'ok');
+      }
     }
     if (status !== LUA_YIELD) {
       const message = readText(T, -1);
@@ -422,22 +444,15 @@ export class LuaEngine implements ArrayMarker {
     }
     this.#pending.delete(T);
     wasm._lua_settop(T, 0);
+    const spent = spentMs + remainingMs - left;
+    const resume = (settled: { ok: boolean; value: unknown; tuple: boolean }): unknown => {
+      this.#settled.set(T, settled);
+      return this.#slice(T, call, 0, Math.max(left, 1), label, spent, wantValue);
+    };
     return pending.then(
-      (value) => this.#resumeAfter(T, call, { ok: true, value, tuple: true }, left, label, spentMs + remainingMs - left),
-      (value: unknown) => this.#resumeAfter(T, call, { ok: false, value, tuple: true }, left, label, spentMs + remainingMs - left),
+      (value) => resume({ ok: true, value, tuple: true }),
+      (value: unknown) => resume({ ok: false, value, tuple: true }),
     );
-  }
-
-  #resumeAfter(
-    T: LuaState,
-    call: HostCall,
-    settled: { ok: boolean; value: unknown; tuple: boolean },
-    left: number,
-    label: string,
-    spent: number,
-  ): undefined | typeof EXITED | Promise<undefined | typeof EXITED> {
-    this.#settled.set(T, settled);
-    return this.#slice(T, call, 0, Math.max(left, 1), label, spent);
   }
 
   #isToken(T: LuaState, token: number): boolean {
@@ -471,6 +486,11 @@ export class LuaFunction {
 
   call(kong: Pdk): undefined | typeof EXITED | Promise<undefined | typeof EXITED> {
     return this.engine.run(this.ref, kong, this.budgetMs, this.label);
+  }
+
+  /** For a 'value' chunk: its return value. */
+  evaluate(kong: Pdk): unknown {
+    return this.engine.evaluate(this.ref, kong, this.budgetMs, this.label);
   }
 }
 

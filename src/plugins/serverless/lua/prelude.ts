@@ -4,7 +4,8 @@
  * `kong.*` function bound by name to sluice's PDK, the `ngx.*` subset, cjson, and `compile`, which loads a
  * source into a fresh environment and wraps it in Kong's first-run logic (kong/plugins/pre-function/_handler.lua):
  * the chunk runs on the first call; if it returns a function, that function is called now and on every later
- * call (its upvalues live as long as the plugin's configuration); otherwise the chunk itself runs each time.
+ * call (its upvalues live as long as the plugin's configuration); otherwise the chunk itself runs each time;
+ * and `compile_value`, a chunk whose return value is wanted (custom_fields_by_lua).
  *
  * Arguments: bind(op) → a C function for a host operation, OP (name → number), NULL, EMPTY_ARRAY, the Kong
  * version and its number. Library tables are read-only proxies (Kong: "Cannot modify x.y. Protected by the
@@ -432,5 +433,18 @@ local function compile(source, chunkname)
   end
 end
 
-return { compile = compile, PENDING = PENDING, EXIT = EXIT, array_mt = array_mt }
+-- custom_fields_by_lua: Kong runs sandbox(expression)() for every entry, each time in a fresh environment, and
+-- uses the chunk's first return value. Loaded once here; the environment is emptied before each run instead.
+local function compile_value(source, chunkname)
+  local env = setmetatable({}, env_mt)
+  local chunk, err = load(source, chunkname, "t", env)
+  if not chunk then return nil, err end
+  return function()
+    for k in next, env do env[k] = nil end
+    env._G = env
+    return (chunk())
+  end
+end
+
+return { compile = compile, compile_value = compile_value, PENDING = PENDING, EXIT = EXIT, array_mt = array_mt }
 `;

@@ -1,6 +1,6 @@
 /**
  * The process's Lua engine (one per worker thread, like the WebAssembly module under it) and the two things
- * the serverless plugins ask of it: a syntax check, and a compiled function of the PDK.
+ * the serverless plugins ask of it: a syntax check, and a compiled function of the PDK (or chunk of a value).
  */
 import type { Pdk } from '../../../pdk/kong.js';
 import { KONG_VERSION } from '../../../util/versions.js';
@@ -43,6 +43,20 @@ export function compileLua(source: string, label: string, opts: ServerlessOption
     return r instanceof Promise ? r.then((x) => finish(kong as Pdk, x)) : finish(kong as Pdk, r);
   };
 }
+
+/**
+ * A Lua chunk run for its return value (custom_fields_by_lua): compiled once, run per call in a fresh sandbox
+ * environment under pre-function's budgets; nil is null.
+ */
+export function compileLuaValue(source: string, label: string, opts: ServerlessOptions): CompiledFunction {
+  const fn = luaEngine.compile(source, label, opts.timeoutMs, 'value');
+  return (kong: unknown) => {
+    const r = fn.evaluate(kong as Pdk);
+    return r instanceof Promise ? r.then(nullIfNil) : nullIfNil(r);
+  };
+}
+
+const nullIfNil = (v: unknown): unknown => (v === undefined ? null : v);
 
 /** A function that printed with ngx.say and did not call ngx.exit answers with what it printed (nginx sent it). */
 function finish(kong: Pdk, r: undefined | typeof EXITED): undefined | typeof STOP_PHASE {
