@@ -1,7 +1,7 @@
 import type { Pdk } from '../pdk/kong.js';
 import type { PhaseName, PhaseOfKind } from '../pdk/phases.js';
 import type { RequestState } from '../pdk/state.js';
-import type { PluginChain, PluginInstance } from './chain.js';
+import type { PluginChain, PluginInstance, PluginSlot } from './chain.js';
 
 export class PluginError extends Error {
   constructor(
@@ -38,9 +38,7 @@ export function runCollecting(
   state.phase = phase;
   const slots = phase === 'access' ? chain.accessSlots : chain.slots;
   for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i]!;
-    const consumerId = state.consumer?.id;
-    const inst = (consumerId !== undefined && slot.byConsumer?.get(consumerId)) || slot.base;
+    const inst = pick(slots[i]!, state);
     if (inst === null) continue;
     collected?.push(inst);
     // After a short-circuit Kong still collects the remaining plugins (their response phases run on the exit
@@ -53,11 +51,32 @@ export function runCollecting(
     try {
       r = fn(kong);
     } catch (err) {
+      collectRest(slots, i + 1, state, collected);
       throw new PluginError(inst.name, phase, err);
     }
     if (isThenable(r)) return continueAsync(r, inst, phase, chain, state, kong, collected, i + 1);
   }
   state.currentPlugin = null;
+}
+
+/**
+ * A handler threw: Kong (init.lua, execute_collecting_plugins_iterator) turns it into a delayed 500 and goes on
+ * iterating, running no more handlers but collecting the rest, so their header_filter, body_filter and log
+ * still run for the error answer (http-log and prometheus see the 500).
+ */
+function collectRest(slots: readonly PluginSlot[], from: number, state: RequestState, collected: PluginInstance[] | null): void {
+  state.currentPlugin = null;
+  if (collected === null) return;
+  for (let i = from; i < slots.length; i++) {
+    const inst = pick(slots[i]!, state);
+    if (inst !== null) collected.push(inst);
+  }
+}
+
+/** The slot's instance for the consumer an earlier plugin set, if any (Kong resolves per plugin, in order). */
+function pick(slot: PluginSlot, state: RequestState): PluginInstance | null {
+  const consumerId = state.consumer?.id;
+  return (consumerId !== undefined && slot.byConsumer?.get(consumerId)) || slot.base;
 }
 
 async function continueAsync(
@@ -73,6 +92,7 @@ async function continueAsync(
   try {
     await pending;
   } catch (err) {
+    collectRest(phase === 'access' ? chain.accessSlots : chain.slots, next, state, collected);
     throw new PluginError(inst.name, phase, err);
   }
   const rest: PluginChain =

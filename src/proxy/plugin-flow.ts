@@ -231,6 +231,8 @@ function afterRewrite(
 
   const onError = (err: unknown) => {
     const e = err as Error & { status?: number };
+    // The plugins after the failing one were collected (Kong): their response phases run in PRIORITY order.
+    if (routePlan.plugins.accessSlots !== routePlan.plugins.slots) collected.sort(runOrder);
     if (e.status === 413) return response.respond(413, 'Request body too large');
     ctx.logger.error(err instanceof PluginError ? 'plugin failed' : 'request failed', {
       error: e.message,
