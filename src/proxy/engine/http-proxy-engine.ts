@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { pipeline, type Stream } from 'node:stream';
+import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
@@ -13,13 +13,19 @@ import type { ProxyEngine, ProxyHooks, UpstreamRequest } from '../../http/engine
 type Listener = (...args: unknown[]) => void;
 type AddRequest = (req: ClientRequest, options: Record<string, unknown>) => void;
 
+/** The body stand-in for a request without one (or whose body was already read): ends the upstream request. */
+const NO_BODY = { pipe: (dest: ClientRequest) => dest.end() } as unknown as Stream;
+
 /** An attempt driven through http-proxy's web pass (selfHandleResponse: the response is ours to write). */
 class HttpProxyAttempt extends Attempt {
   proxyReq: ClientRequest | null = null;
+  proxyRes: IncomingMessage | null = null;
   connectTimer: NodeJS.Timeout | null = null;
-  // http-proxy adds these to the client request on every web() call; removed when the attempt settles so
-  // retries on the same request do not pile them up.
-  reqListeners: [event: string, listener: Listener][] = [];
+  /** Waiting for the client to drain (the upstream response is paused). */
+  draining = false;
+  // http-proxy adds an 'error' and an 'aborted' listener to the client request on every web() call.
+  reqError: Listener | null = null;
+  reqAborted: Listener | null = null;
 
   readonly onProxyError = (err: Error): void => this.fail(err);
 
@@ -30,23 +36,38 @@ class HttpProxyAttempt extends Attempt {
   protected override release(): void {
     super.release();
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    for (const [event, listener] of this.reqListeners) this.req.off(event, listener);
-    this.reqListeners.length = 0;
+    if (this.draining) this.res.off('drain', this.onDrain);
+    // Only a failure before the response head can be retried on the same client request: then drop
+    // http-proxy's listeners so retries do not pile them up. Past the head they die with the request.
+    if (!this.responseStarted) this.dropReqListeners();
+  }
+
+  dropReqListeners(): void {
+    if (this.reqError !== null) this.req.off('error', this.reqError);
+    if (this.reqAborted !== null) this.req.off('aborted', this.reqAborted);
+    this.reqError = this.reqAborted = null;
   }
 
   /** Takes over the ClientRequest http-proxy just created (called synchronously from the agent). */
   attach(proxyReq: ClientRequest): void {
-    const { up } = this;
     this.proxyReq = proxyReq;
     // http-proxy joins target and request paths with a helper that collapses "//"; the caller's path is final.
-    proxyReq.path = up.path;
-    this.connectTimer = setTimeout(() => proxyReq.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);
-    proxyReq.once('socket', (socket: Socket) => {
-      if (socket.connecting) socket.once(up.protocol === 'https' ? 'secureConnect' : 'connect', this.onConnected);
-      else this.onConnected();
-    });
-    proxyReq.once('response', this.onResponse);
+    proxyReq.path = this.up.path;
+    // The agent hands every request its socket on the next tick (no maxSockets), so connect_timeout can
+    // start there, and only for a socket still connecting: a reused keep-alive socket needs no timer.
+    proxyReq.on('socket', this.onSocket);
+    proxyReq.on('response', this.onResponse);
   }
+
+  private readonly onSocket = (socket: Socket): void => {
+    if (!socket.connecting) {
+      this.onConnected();
+      return;
+    }
+    const { up } = this;
+    this.connectTimer = setTimeout(() => this.proxyReq!.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);
+    socket.once(up.protocol === 'https' ? 'secureConnect' : 'connect', this.onConnected);
+  };
 
   readonly onConnected = (): void => {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
@@ -55,62 +76,74 @@ class HttpProxyAttempt extends Attempt {
     this.startTimer();
   };
 
-  private readonly onData = (): void => this.progressed();
-
   readonly onResponse = (proxyRes: IncomingMessage): void => {
     if (!this.head(proxyRes.statusCode ?? 502, proxyRes.headers, false)) {
       proxyRes.destroy();
       return;
     }
+    // Read by hand rather than pipe()/pipeline(): those cost a dozen listeners and an AbortSignal per
+    // response. The client side needs none of them: its close is the attempt's onClientClose.
+    this.proxyRes = proxyRes;
     proxyRes.on('data', this.onData);
-    if (this.chunks !== null) {
-      proxyRes.on('data', (chunk: Buffer) => this.collect(chunk));
-      proxyRes.once('end', () => this.complete());
-      proxyRes.once('error', this.onProxyError);
-      return;
-    }
-    pipeline(proxyRes, this.res, (err) => {
-      if (err) this.fail(err);
-      else this.complete();
-    });
+    proxyRes.on('end', this.onEnd);
+    proxyRes.on('error', this.onProxyError);
   };
-}
 
-/** What the engine's agents hand a new ClientRequest to: the attempt that made it, and its TLS server name. */
-interface Binding {
-  attempt: HttpProxyAttempt;
-  servername: string | undefined;
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.done) return;
+    this.progressed();
+    if (this.chunks !== null) this.collect(chunk);
+    else if (!this.res.write(chunk)) {
+      // Backpressure: stop reading the upstream until the client drains.
+      this.proxyRes!.pause();
+      this.draining = true;
+      this.res.once('drain', this.onDrain);
+    }
+  };
+
+  private readonly onDrain = (): void => {
+    this.draining = false;
+    this.proxyRes!.resume();
+  };
+
+  private readonly onEnd = (): void => this.complete();
 }
 
 /**
  * A keep-alive agent that hands each new ClientRequest to the attempt that made it. http-proxy builds the
- * request inside web() and passes nothing of ours along, so the attempt waits in its engine's `binding` slot
- * for exactly that synchronous call: one slot per engine, so two engines (two gateways) never see each other's.
+ * request inside web() and passes nothing of ours along, so the attempt waits in its engine's slot for
+ * exactly that synchronous call: one slot per engine, so two engines (two gateways) never see each other's.
  */
-function bindingAgent<A extends HttpAgent>(agent: A, slot: { binding: Binding | null }): A {
+function bindingAgent<A extends HttpAgent>(agent: A, slot: Slot): A {
   const holder = agent as unknown as { addRequest: AddRequest };
   const addRequest = holder.addRequest;
   holder.addRequest = function (this: A, req: ClientRequest, options: Record<string, unknown>) {
-    const b = slot.binding;
-    if (b !== null) {
-      slot.binding = null;
-      b.attempt.attach(req);
-      if (b.servername !== undefined) options.servername = b.servername;
+    const attempt = slot.attempt;
+    if (attempt !== null) {
+      slot.attempt = null;
+      attempt.attach(req);
+      if (slot.servername !== undefined) options.servername = slot.servername;
     }
     addRequest.call(this, req, options);
   };
   return agent;
 }
 
+/** The attempt this engine's agents are about to see, and its TLS server name (set only during one web() call). */
+interface Slot {
+  attempt: HttpProxyAttempt | null;
+  servername: string | undefined;
+}
+
 function lastListener(emitter: IncomingMessage, event: string, before: number): Listener | null {
+  if (emitter.listenerCount(event) <= before) return null;
   const all = emitter.listeners(event) as Listener[];
-  return all.length > before ? all[all.length - 1]! : null;
+  return all[all.length - 1]!;
 }
 
 export class HttpProxyEngine implements ProxyEngine {
   readonly name = 'http-proxy' as const;
-  /** The attempt this engine's agents are about to see (set only for the span of one web() call). */
-  private readonly slot: { binding: Binding | null } = { binding: null };
+  private readonly slot: Slot = { attempt: null, servername: undefined };
   // Kong: upstream keepalive on, idle connections kept 60 s.
   private readonly httpAgent = bindingAgent(new HttpAgent({ keepAlive: true, scheduling: 'lifo' }), this.slot);
   private readonly httpsAgent = bindingAgent(new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }), this.slot);
@@ -121,6 +154,8 @@ export class HttpProxyEngine implements ProxyEngine {
     xfwd: false,
     ignorePath: true,
     prependPath: false,
+    // With ignorePath the request's own path is dropped anyway; toProxy spares the url.parse() of it.
+    toProxy: true,
     selfHandleResponse: true,
   });
   private readonly tunnels = new Tunnels();
@@ -154,22 +189,23 @@ export class HttpProxyEngine implements ProxyEngine {
     }
     // http-proxy pipes `buffer` into the upstream request; this stand-in writes the whole body at once.
     if (body != null) options.buffer = { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
-    // A retry after the client request was already read to its end (a bodiless GET, say): piping the ended
-    // stream would never end the new upstream request, so end it directly.
-    else if (req.readableEnded && up.bodyStream === undefined) {
-      options.buffer = { pipe: (dest: ClientRequest) => dest.end() } as unknown as Stream;
-    } else if (up.bodyStream !== undefined || hasRequestBody(req.headers)) {
+    // No body, or a retry after the client request was already read to its end: end the upstream request
+    // directly (piping an ended stream would never end it, and piping a bodiless one costs a dozen listeners).
+    else if ((req.readableEnded && up.bodyStream === undefined) || (up.bodyStream === undefined && !hasRequestBody(req.headers))) {
+      options.buffer = NO_BODY;
+    } else {
       // A streamed body goes through the attempt's progress tap (write_timeout).
       options.buffer = attempt.requestBody(true) as Stream;
     }
-    const servername = https && t?.servername && isIP(t.servername) === 0 ? t.servername : undefined;
+    const slot = this.slot;
+    slot.servername = https && t?.servername && isIP(t.servername) === 0 ? t.servername : undefined;
 
     // http-proxy copies the client's headers synchronously inside web(); show it the final upstream ones.
     const clientHeaders = req.headers;
     const errors = req.listenerCount('error');
     const aborts = req.listenerCount('aborted');
     req.headers = requestHeaderObject(up.headers, false, body == null && isChunked(clientHeaders)) as typeof clientHeaders;
-    this.slot.binding = { attempt, servername };
+    slot.attempt = attempt;
     try {
       this.server.web(req, res, options, attempt.onProxyError);
     } catch (err) {
@@ -177,17 +213,12 @@ export class HttpProxyEngine implements ProxyEngine {
       attempt.fail(err as Error);
     } finally {
       req.headers = clientHeaders;
-      this.slot.binding = null;
+      slot.attempt = null;
     }
-    const onError = lastListener(req, 'error', errors);
-    const onAborted = lastListener(req, 'aborted', aborts);
-    if (attempt.done) {
-      if (onError !== null) req.off('error', onError);
-      if (onAborted !== null) req.off('aborted', onAborted);
-    } else {
-      if (onError !== null) attempt.reqListeners.push(['error', onError]);
-      if (onAborted !== null) attempt.reqListeners.push(['aborted', onAborted]);
-    }
+    attempt.reqError = lastListener(req, 'error', errors);
+    attempt.reqAborted = lastListener(req, 'aborted', aborts);
+    // Settled inside web() (before the listeners were known): drop them now.
+    if (attempt.done && !attempt.responseStarted) attempt.dropReqListeners();
   }
 
   private httpsAgentFor(t: UpstreamRequest['tls']): HttpsAgent {
