@@ -340,17 +340,32 @@ export type PluginFlow = (
   upgradeHead: Buffer | null,
 ) => void;
 
+const PINNED = Symbol('sluice.pinnedSnapshot');
+type PinnedResponse = ServerResponse & { [PINNED]?: CompiledSnapshot };
+
 /**
  * The request lifecycle's entry, for every request kind: plain requests, and WebSocket handshakes (whose `res`
  * is bound to the handshake socket and `upgradeHead` holds the bytes read past the head; server.ts). Both go
  * through the same routing, plugin phases and upstream request; only the engine call differs (Exchange.send).
  */
-export function createProxyHandler(ctx: ProxyContext, scheme: 'http' | 'https', withPlugins: PluginFlow) {
+export function createProxyHandler(
+  ctx: ProxyContext,
+  scheme: 'http' | 'https',
+  withPlugins: PluginFlow,
+  /** Runs when a response closes (the listener's counters), in the one close listener a request has. */
+  closed: (res: ServerResponse) => void = () => {},
+) {
+  // One function for every request's close, not a closure each: the pinned snapshot rides on the response.
+  const onClose = function (this: PinnedResponse): void {
+    ctx.snapshots.release(this[PINNED]!);
+    closed(this);
+  };
   return function handleRequest(req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | null = null): void {
     const startedAt = performance.now();
     if (req.url !== undefined && req.url.charCodeAt(0) !== 47 /* / */) absoluteForm(req);
     const snap = ctx.snapshots.acquire();
-    res.once('close', () => ctx.snapshots.release(snap));
+    (res as PinnedResponse)[PINNED] = snap;
+    res.on('close', onClose);
     const requestId = newRequestId();
     try {
       if (badHost(req)) {

@@ -33,16 +33,47 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
+/** Each listener's count of connections whose request head is arriving, by the stats object they add to. */
+const readingCounters = new WeakMap<ServerStats, Set<() => number>>();
+
+/**
+ * `connections_reading` is counted when it is read (a /status or /metrics request), over the listeners'
+ * sockets, so the request path pays one number stored per request instead of a listener per read.
+ */
 export function createStats(): ServerStats {
-  return {
+  const counters = new Set<() => number>();
+  const stats = {
     total_requests: 0,
     connections_active: 0,
     connections_accepted: 0,
     connections_handled: 0,
-    connections_reading: 0,
     connections_writing: 0,
     connections_waiting: 0,
-  };
+  } as ServerStats;
+  Object.defineProperty(stats, 'connections_reading', {
+    enumerable: true,
+    get: () => {
+      let n = 0;
+      for (const count of counters) n += count();
+      return n;
+    },
+  });
+  readingCounters.set(stats, counters);
+  return stats;
+}
+
+/** The socket's bytesRead when its last request was over (or when it connected): more since is a head arriving. */
+const READ_MARK = Symbol('sluice.readMark');
+type MarkedSocket = Socket & { [READ_MARK]?: number; parser?: unknown; _httpMessage?: unknown };
+
+/**
+ * nginx's reading state: bytes of a request have arrived on the connection and its head is not complete yet.
+ * A request being answered is writing instead (node:http holds its response on the socket), and a socket
+ * handed to a tunnel has no parser any more. What a request body left unread after its answer counts as
+ * reading until the next request, as nginx's discarding of it does.
+ */
+function isReading(socket: MarkedSocket): boolean {
+  return socket.parser != null && socket._httpMessage == null && socket.bytesRead > (socket[READ_MARK] ?? 0);
 }
 
 /**
@@ -97,14 +128,17 @@ export async function listenProxy(
   tls?: ServerTlsOptions,
 ): Promise<Listener> {
   const scheme = tls ? 'https' : 'http';
-  const onRequest = createProxyHandler(ctx, scheme, runWithPlugins);
+  const onRequest = createProxyHandler(ctx, scheme, runWithPlugins, (res) => {
+    stats.connections_writing--;
+    const socket = res.req.socket as MarkedSocket | null;
+    if (socket != null) socket[READ_MARK] = socket.bytesRead;
+  });
   const drain: DrainState = { draining: false };
   const handler = (req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | null = null): void => {
     // Shutting down: answer what arrives, then close its connection (Connection: close).
     if (drain.draining) res.shouldKeepAlive = false;
     stats.total_requests++;
     stats.connections_writing++;
-    res.once('close', () => stats.connections_writing--);
     onRequest(req, res, upgradeHead);
   };
   const httpOptions: ServerOptions = { keepAliveTimeout: 60_000, requestTimeout: 0, headersTimeout: 60_000 };
@@ -138,6 +172,7 @@ export async function listenProxy(
     stats.connections_accepted++;
     stats.connections_handled++;
     stats.connections_active++;
+    (socket as MarkedSocket)[READ_MARK] = 0;
     sockets.add(socket);
     socket.once('close', () => {
       stats.connections_active--;
@@ -148,6 +183,8 @@ export async function listenProxy(
   const tlsSockets = new Set<Socket>();
   if (tls) {
     server.on('secureConnection', (socket: Socket) => {
+      // The handshake's bytes are not a request.
+      (socket as MarkedSocket)[READ_MARK] = socket.bytesRead;
       tlsSockets.add(socket);
       socket.once('close', () => tlsSockets.delete(socket));
     });
@@ -159,6 +196,15 @@ export async function listenProxy(
     const [status, message] = clientErrorAnswer(err.code);
     afterPending(socket, () => endWithError(socket, status, message, newRequestId()));
   });
+  const requestSockets = tls ? tlsSockets : sockets;
+  const countReading = (): number => {
+    let n = 0;
+    for (const socket of requestSockets) if (isReading(socket)) n++;
+    return n;
+  };
+  const counters = readingCounters.get(stats);
+  counters?.add(countReading);
+  server.once('close', () => counters?.delete(countReading));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {
@@ -169,6 +215,6 @@ export async function listenProxy(
   return {
     server,
     address: () => server.address() as AddressInfo,
-    close: (graceMs) => drainServer(server, sockets, tls ? tlsSockets : sockets, drain, graceMs),
+    close: (graceMs) => drainServer(server, sockets, requestSockets, drain, graceMs),
   };
 }

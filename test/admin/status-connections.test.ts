@@ -102,18 +102,33 @@ ${pluginRoute('fast', 'request-termination', '{ status_code: 200, message: ok }'
   t.equal(closed.connections_waiting, 0, 'closed connections no longer wait');
 });
 
-// Needs src/proxy/server.ts to count connections whose request head is still arriving (see the admin report):
-// until then such a connection is counted as waiting.
-t.test('a request head still arriving is reading', { todo: 'src/proxy/server.ts does not count reading yet' }, async (t) => {
+t.test('a request head still arriving is reading', async (t) => {
   const { gw } = await gatewayWithService(t, pluginRoute('fast', 'request-termination', '{ status_code: 200, message: ok }'));
+  const status = async () => (await request(gw.adminPort, '/status')).json<{ server: Server }>().server;
   const socket = connect(gw.port, '127.0.0.1');
   t.teardown(() => socket.destroy());
   await new Promise<void>((r) => socket.once('connect', () => r()));
-  socket.write('GET /fast HTTP/1.1\r\nHost: te');
-  const s = await waitFor('the half-sent head is counted', async () => {
-    const server = (await request(gw.adminPort, '/status')).json<{ server: Server }>().server;
-    return server.connections_active >= 1 ? server : false;
+  const connected = await waitFor('the connection is counted', async () => {
+    const s = await status();
+    return s.connections_active >= 1 ? s : false;
   });
-  t.ok(s.connections_reading >= 1, `reading (got ${s.connections_reading})`);
-  t.equal(s.connections_waiting, 0);
+  t.equal(connected.connections_reading, 0, 'a connection that sent nothing is not reading');
+
+  socket.write('GET /fast HTTP/1.1\r\nHost: te');
+  const s = await waitFor('the half-sent head is counted as reading', async () => {
+    const server = await status();
+    return server.connections_reading >= 1 ? server : false;
+  });
+  t.equal(s.connections_waiting, 0, 'so it is not waiting');
+  t.equal(s.connections_active, s.connections_reading + s.connections_writing + s.connections_waiting, 'states add up');
+
+  // The rest of the head: the request is answered and the connection waits for the next one.
+  const answered = new Promise<void>((r) => socket.once('data', () => r()));
+  socket.write('st\r\n\r\n');
+  await answered;
+  const idle = await waitFor('the answered connection waits', async () => {
+    const server = await status();
+    return server.connections_writing === 0 && server.connections_waiting >= 1 ? server : false;
+  });
+  t.equal(idle.connections_reading, 0, 'an answered keep-alive connection is no longer reading');
 });
