@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenLocal } from './listen.js';
 import { acceptKey } from './websocket.js';
 
 export interface Recorded {
@@ -27,7 +28,6 @@ export interface RecordingUpstream {
  */
 export async function startRecordingUpstream(): Promise<RecordingUpstream> {
   const seen: Recorded[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     seen.push({ kind: 'request', method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders });
     req.resume();
@@ -37,28 +37,12 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
     });
   });
   server.on('upgrade', (req, socket: Socket) => {
-    sockets.add(socket);
     seen.push({ kind: 'upgrade', method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders });
     socket.on('error', () => socket.destroy());
     const key = String(req.headers['sec-websocket-key'] ?? 'x');
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`);
     socket.on('data', (d: Buffer) => socket.write(d));
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    casesSeen: (id) => seen.filter((r) => r.headers['x-case'] === id),
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+  const { port, url, close } = await listenLocal(server);
+  return { port, url, seen, casesSeen: (id) => seen.filter((r) => r.headers['x-case'] === id), close };
 }

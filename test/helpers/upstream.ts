@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen.js';
 
 export interface Upstream {
   readonly port: number;
@@ -24,7 +25,6 @@ export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: 
 /** By default answers every request with a JSON echo of what it received (and the upstream's name). */
 export async function startUpstream(name = 'upstream', handler?: UpstreamHandler): Promise<Upstream> {
   const seen: EchoedRequest[] = [];
-  const sockets = new Set<Socket>();
   let aborted = 0;
   const server: Server = createServer((req, res) => {
     req.once('close', () => {
@@ -42,27 +42,18 @@ export async function startUpstream(name = 'upstream', handler?: UpstreamHandler
       res.end(out);
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenLocal(server);
   return {
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: listening.port,
+    url: listening.url,
     seen,
     get connections() {
-      return sockets.size;
+      return listening.connections;
     },
     get aborted() {
       return aborted;
     },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
+    close: listening.close,
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenLocal } from './listen.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -34,10 +35,8 @@ export function decodeFrame(buf: Buffer): string | null {
 /** A WebSocket echo server: answers each text frame with `echo:<text>` and reports the upgrade request's URL. */
 export async function startWebSocketEcho(): Promise<{ port: number; urls: string[]; close(): Promise<void> }> {
   const urls: string[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((_req, res) => res.end('not a websocket'));
   server.on('upgrade', (req, socket: Socket) => {
-    sockets.add(socket);
     urls.push(req.url ?? '');
     const key = String(req.headers['sec-websocket-key']);
     socket.write(
@@ -49,16 +48,8 @@ export async function startWebSocketEcho(): Promise<{ port: number; urls: string
     });
     socket.on('error', () => socket.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    urls,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+  const { port, close } = await listenLocal(server);
+  return { port, urls, close };
 }
 
 /** Opens a WebSocket through `port` at `path`, sends one text frame, resolves with the reply text. */

@@ -1,7 +1,8 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { isIP } from 'node:net';
-import { enumOf, headerName, host, port } from '../../schema/typedefs.js';
+import { enumOf, headerName, port } from '../../schema/typedefs.js';
 import { HTTP_PROTOCOLS } from '../auth/schema-parts.js';
+import { hostWithoutPort } from '../log-common/schema-parts.js';
 import { atConfig, type PluginProblem, type PluginSchemaInfo } from '../types.js';
 import { PERIODS } from './windows.js';
 import { KONG_VERSION } from '../../util/versions.js';
@@ -11,14 +12,7 @@ const greaterThanZero = (opts: Record<string, unknown> = {}) =>
   Type.Number({ exclusiveMinimum: 0, 'x-error': { exclusiveMinimum: 'value must be greater than 0' }, ...opts });
 
 /** typedefs.host: a host name or IP address; Kong says so first when a port was written with it. */
-const redisHost = () =>
-  Type.Unsafe<string>({
-    type: 'string',
-    minLength: 1,
-    if: { type: 'string', pattern: '^(\\[[^\\]]*\\]|[^:\\[\\]]*):\\d*$' },
-    then: { not: {}, 'x-error': { not: 'must not have a port' } },
-    else: host(),
-  });
+const redisHost = () => hostWithoutPort();
 /** typedefs.timeout. */
 const redisTimeout = (opts: Record<string, unknown> = {}) => Type.Integer({ minimum: 0, maximum: 2147483646, ...opts });
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { gatewayWithService, startTestGateway } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
 import { closedPort, startUpstream } from '../../helpers/upstream.js';
 import { awaitFreshWindow } from './windows.js';
@@ -7,13 +7,7 @@ import { awaitFreshWindow } from './windows.js';
 const HOUR = 3_600_000;
 
 t.test('rate-limiting, policy local: exact counts, headers, 429', async (t) => {
-  const up = await startUpstream('svc');
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw, up } = await gatewayWithService(t, `
       - name: limited
         paths: [/limited]
         plugins:
@@ -45,7 +39,6 @@ services:
           - name: rate-limiting
             config: { second: null, minute: null, hour: 2, day: null, month: null, year: null, header_name: null, path: null, redis: { host: null } }
 `);
-  t.teardown(() => gw.close());
   await awaitFreshWindow(HOUR);
 
   await t.test('the 6th request in the hour is refused, with Kong headers and body', async (t) => {
@@ -172,14 +165,8 @@ plugins:
 });
 
 t.test('rate-limiting, policy redis: fault_tolerant when redis is unreachable', async (t) => {
-  const up = await startUpstream('svc');
   const deadPort = await closedPort();
-  t.teardown(() => up.close());
-  const gw = await startTestGateway(`_format_version: "3.0"
-services:
-  - name: svc
-    url: ${up.url}
-    routes:
+  const { gw } = await gatewayWithService(t, `
       - name: tolerant
         paths: [/tolerant]
         plugins:
@@ -191,7 +178,6 @@ services:
           - name: rate-limiting
             config: { minute: 1, policy: redis, fault_tolerant: false, redis: { host: 127.0.0.1, port: ${deadPort}, timeout: 300 } }
 `);
-  t.teardown(() => gw.close());
   const a = await request(gw.port, '/tolerant');
   t.equal(a.status, 200, 'proxied anyway');
   t.notOk(a.headers['x-ratelimit-limit-minute'], 'no usage, no headers');
