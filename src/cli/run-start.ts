@@ -1,20 +1,25 @@
 import { createLogger } from '../log/logger.js';
 import { ConfigInvalidError, type Gateway, startGateway } from '../runtime/gateway.js';
 import { EXIT, listenOrOff } from './flag-values.js';
-import { untilStopped } from './signals.js';
+import { holdSignalsWhileStarting, untilStopped } from './signals.js';
 import type { FlagOrigin, StartFlags, StartOptions } from './start-flags.js';
 
 /** `sluice start` with checked options: starts the gateway, serves until a stop signal; resolves with the exit code. */
 export async function runStart(options: StartOptions, flags: StartFlags, origin: FlagOrigin): Promise<number> {
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
+  const held = holdSignalsWhileStarting(logger);
+  logger.info('loading configuration', { file: flags.conf });
   let gateway: Gateway;
   try {
     gateway = await startGateway({ ...options, logger });
   } catch (err) {
+    held.release();
     for (const line of startFailure(err as Error, flags, origin)) process.stderr.write(`${line}\n`);
     return EXIT.failed;
   }
-  return untilStopped(gateway, logger, options.drainTimeoutMs);
+  const stopped = untilStopped(gateway, logger, options.drainTimeoutMs);
+  if (held.release()) void gateway.reload();
+  return stopped;
 }
 
 /** What stderr says when the gateway did not start: the config's errors, or which listener could not bind and why. */

@@ -9,6 +9,30 @@ import type { Gateway } from '../runtime/gateway.js';
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
 
 /**
+ * While the gateway starts (a large file takes seconds), SIGHUP and SIGUSR1 would take their default action and
+ * kill the process: they are held instead. A SIGHUP is answered with one reload once serving (the file may have
+ * changed after it was read); a SIGUSR1 has nothing to reopen yet. Stop signals keep their default: there is
+ * nothing to drain. `release()` removes the holders and says whether a reload is owed.
+ */
+export function holdSignalsWhileStarting(logger: Logger): { release(): boolean } {
+  let reloadOwed = false;
+  const hup = () => {
+    reloadOwed = true;
+    logger.info('SIGHUP during start-up: reloading once serving');
+  };
+  const usr1 = () => logger.info('SIGUSR1 during start-up: no log file is open yet');
+  process.on('SIGHUP', hup);
+  process.on('SIGUSR1', usr1);
+  return {
+    release() {
+      process.off('SIGHUP', hup);
+      process.off('SIGUSR1', usr1);
+      return reloadOwed;
+    },
+  };
+}
+
+/**
  * Runs until a stop signal has drained the gateway; resolves with the exit code (0, or 1 when stopping failed).
  * The handlers stay installed until the process exits: a second stop signal, or a SIGHUP, during the drain is
  * logged and ignored instead of taking the default action (which would kill the process and cut the requests

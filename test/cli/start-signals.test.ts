@@ -10,7 +10,7 @@ import t, { type Test } from 'tap';
 import { upstream, waitFor } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { closedPort } from '../helpers/upstream.js';
-import { accepts, outputLine, type SluiceProcess, startSluice, START_MS } from './sluice-process.js';
+import { accepts, outputLine, type SluiceProcess, spawnSluice, startSluice, START_MS } from './sluice-process.js';
 
 /** An upstream that holds every `/hold?id=…` request until `release(id)`, and answers the rest at once. */
 async function holdingUpstream(t: Test) {
@@ -148,6 +148,27 @@ t.test('SIGUSR1 reopens the log plugins\' files (logrotate\'s postrotate) and ne
   t.same(await uris(log), ['/hold?n=2'], 'the line after the signal is in the new file');
   t.same(await uris(`${log}.1`), ['/hold?n=1'], 'the rotated file keeps what it had');
   t.equal(p.exited(), null, 'SIGUSR1 does not stop the process (its default action would)');
+  p.signal('SIGTERM');
+  t.same(await p.waitExit(), { code: 0, signal: null }, 'exit 0');
+});
+
+t.test('a SIGHUP while a large file is still loading is held, then answered with one reload', async (t) => {
+  const up = await holdingUpstream(t);
+  const routes = Array.from({ length: 20_000 }, (_, i) => `  - { name: r${i}, paths: [/r/${i}], service: held }`).join('\n');
+  const big = (greeting: string) => config(up.url, greeting).replace('routes:\n', `routes:\n${routes}\n`);
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-hup-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'kong.yaml');
+  await writeFile(file, big('before'));
+  const port = await closedPort();
+  const p = spawnSluice(t, ['start', '-c', file, '--proxy-listen', `127.0.0.1:${port}`, '--admin-listen', 'off', '--no-watch']);
+  await outputLine(p, /loading configuration/, START_MS);
+  await writeFile(file, big('after'));
+  p.signal('SIGHUP');
+  await outputLine(p, /SIGHUP during start-up: reloading once serving/);
+  t.equal(p.exited(), null, 'the process lives on (the default action of SIGHUP would have killed it)');
+  const greeting = async () => (await request(port, '/greeting').catch(() => null))?.json<{ message: string }>().message;
+  await waitFor('the file saved during start-up served', async () => (await greeting()) === 'after', START_MS);
   p.signal('SIGTERM');
   t.same(await p.waitExit(), { code: 0, signal: null }, 'exit 0');
 });
