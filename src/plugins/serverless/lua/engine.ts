@@ -11,6 +11,7 @@
  * `error(msg, 2)`.
  */
 import type { Pdk } from '../../../pdk/kong.js';
+import type { Span } from '../../../pdk/tracing.js';
 import { ServerlessSyntaxError } from '../compile.js';
 import { PRELUDE } from './prelude.js';
 import { type ArrayMarker, cString, LuaRef, Multi, pushString, pushValue, readText, readValue } from './values.js';
@@ -68,6 +69,8 @@ export class RequestScope {
   headers: Map<string, unknown> | null = null;
   /** ngx.header set a Content-Type (else ngx.say's answer is text/plain, nginx's default_type). */
   contentType = false;
+  /** The spans handed to Lua, by handle id (src/plugins/serverless/lua/span-ops.ts). */
+  spans: Map<number, Span> | null = null;
 }
 
 /** Why a call ended early: kong.response.exit / ngx.exit (Kong stops the plugin's functions for this phase). */

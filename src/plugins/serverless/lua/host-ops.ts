@@ -11,6 +11,7 @@ import type { HostCall, HostOp, LuaEngine, RequestScope } from './engine.js';
 import { getVar, setVar } from './ngx-var.js';
 import { ngxCodec, ngxTime } from './ngx-util.js';
 import { execAt, RegexCache } from './pcre.js';
+import { spanOps, tracingOp } from './span-ops.js';
 import { LuaRef, Multi, pushString, pushValue, readString, readNumber } from './values.js';
 import { type LuaState, T_FUNCTION, T_NUMBER, T_STRING, T_TABLE, wasm } from './wasm.js';
 
@@ -130,7 +131,8 @@ function readBody(kong: Pdk, scope: RequestScope): Promise<undefined> | undefine
 }
 
 export function hostOps(regexes: RegexCache = new RegexCache()): HostOp[] {
-  const ops: HostOp[] = PDK_FUNCTIONS.map(pdkOp);
+  const ops: HostOp[] = PDK_FUNCTIONS.map((n) => (n.startsWith('kong.tracing.') ? tracingOp(n) : pdkOp(n)));
+  ops.push(...spanOps());
   const add = (op: HostOp) => ops.push(op);
   const pure = (name: string, f: (...a: unknown[]) => unknown) => add({ name, fn: (args) => f(...args) });
 

@@ -123,6 +123,51 @@ kong.table = {
     return out
   end,
 }
+-- kong.tracing's spans: handles { __sluice_span = id } over the request's JS spans (span-ops.ts), with Kong's
+-- methods taking the span as self (span:finish(), span:set_attribute(k, v)) and its fields read through.
+local span_call, span_get = op("span.call"), op("span.get")
+local span_methods = {}
+for _, m in ipairs({ "finish", "set_attribute", "add_event", "record_error", "set_status" }) do
+  span_methods[m] = function(self, ...)
+    local id = type(self) == "table" and rawget(self, "__sluice_span")
+    if not id then
+      error(("bad argument #1 to '%s' (span expected, got %s): call it as span:%s(...)"):format(m, type(self), m), 2)
+    end
+    return span_call(id, m, ...)
+  end
+end
+local wrapped_spans = setmetatable({}, { __mode = "v" })
+local span_mt = { __name = "span", __metatable = false }
+local function wrap_span(v)
+  if type(v) ~= "table" then return v end
+  local id = rawget(v, "__sluice_span")
+  if id == nil then return v end
+  local s = wrapped_spans[id]
+  if s == nil then
+    s = setmetatable(v, span_mt)
+    wrapped_spans[id] = s
+  end
+  return s
+end
+span_mt.__index = function(t, k)
+  local m = span_methods[k]
+  if m ~= nil then return m end
+  return wrap_span(span_get(rawget(t, "__sluice_span"), k))
+end
+span_mt.__newindex = function(_, k)
+  error(("cannot set span.%s: use span:set_attribute()"):format(tostring(k)), 2)
+end
+for _, name in ipairs({ "start_span", "create_span", "link_span", "active_span" }) do
+  local raw = kong.tracing[name]
+  kong.tracing[name] = function(...) return wrap_span(raw(...)) end
+end
+local raw_process_span = kong.tracing.process_span
+kong.tracing.process_span = function(processor)
+  if type(processor) ~= "function" then error("processor must be a function", 2) end
+  local list = raw_process_span()
+  for i = 1, #list do processor(wrap_span(list[i])) end
+end
+
 -- kong.log is callable: kong.log("x") logs at notice.
 local kong_log = kong.log
 kong.log = protect("kong.log", kong_log, { __call = function(_, ...) return kong_log.notice(...) end })
