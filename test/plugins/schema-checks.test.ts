@@ -7,22 +7,9 @@
  */
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { loadConfigText } from '../../src/config/load.js';
 import { gatewayWithService } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
-
-interface Row {
-  /** The Kong rule matched: file:line and the rule's name. */
-  readonly kong: string;
-  readonly plugin: string;
-  readonly config: Record<string, unknown>;
-  /** Expected errors as `path: message` (a RegExp where the text quotes a JavaScript engine), or `ok`. */
-  readonly want: 'ok' | readonly (string | RegExp)[];
-  /** With `ok`: fields the loaded config must hold (Kong's defaults). */
-  readonly has?: Record<string, unknown>;
-  /** Scope the plugin to consumer `c` (declared in the file). */
-  readonly consumer?: true;
-}
+import { type PluginRow, testPluginRows } from '../helpers/plugin-rows.js';
 
 const PERIODS = "'config.second', 'config.minute', 'config.hour', 'config.day', 'config.month', 'config.year'";
 const ACL = "'config.allow', 'config.deny'";
@@ -31,7 +18,7 @@ const badHeader = (name: string) => `bad header name '${name}', allowed characte
 const C = 'plugins[0].config';
 const METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT';
 
-const rows: Row[] = [
+const rows: PluginRow[] = [
   // ── acl ──
   { kong: 'acl/schema.lua:12-17 allow', plugin: 'acl', config: { allow: ['a'] }, want: 'ok', has: { hide_groups_header: false, always_use_authenticated_groups: false } },
   { kong: 'acl/schema.lua:25 only_one_of counts non-empty lists', plugin: 'acl', config: { allow: ['a'], deny: [] }, want: 'ok' },
@@ -322,32 +309,7 @@ const rows: Row[] = [
   { kong: 'sluice extensions: rename.json and whitelist (pre-2.x name of allow)', plugin: 'response-transformer-advanced', config: { rename: { json: ['a:b'] }, whitelist: { json: ['id'] } }, want: 'ok' },
 ];
 
-function load(row: Row) {
-  const plugin = { name: row.plugin, ...(row.consumer ? { consumer: 'c' } : {}), config: row.config };
-  // JSON is YAML: the config goes in exactly as written, nulls included.
-  const text = `_format_version: "3.0"\nconsumers:\n  - username: c\nplugins:\n  - ${JSON.stringify(plugin)}\n`;
-  return loadConfigText(text, 'kong.yaml', { env: {} });
-}
-
-for (const row of rows) {
-  t.test(`${row.plugin}: ${row.kong}`, async (t) => {
-    const r = load(row);
-    if (row.want === 'ok') {
-      t.ok(r.ok, r.ok ? 'loads' : r.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
-      if (r.ok && row.has) t.has(r.config.entities.plugins[0]!.config, row.has, "Kong's defaults");
-      return;
-    }
-    t.notOk(r.ok, 'refused');
-    const got = r.ok ? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
-    t.equal(got.length, row.want.length, `${row.want.length} error(s): ${got.join(' | ')}`);
-    for (const want of row.want) {
-      t.ok(
-        got.some((g) => (typeof want === 'string' ? g === want : want.test(g))),
-        `${String(want)}\n  got: ${got.join(' | ')}`,
-      );
-    }
-  });
-}
+testPluginRows(rows);
 
 // The one rule whose loosening lets a config through that sluice refused before: it must serve as Kong does.
 t.test('jwt: maximum_expiration without claims_to_verify still limits the lifetime (jwt_parser.lua:454-465)', async (t) => {
