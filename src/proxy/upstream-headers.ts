@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { connectionListed, HOP_BY_HOP } from './engine/hop-by-hop.js';
+import { connectionListed, isHopByHop } from './engine/hop-by-hop.js';
 import { SERVER_TOKEN } from '../http/kong-response.js';
 import { isTrusted, type ProxySettings } from './settings.js';
 
@@ -42,7 +42,7 @@ export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, setti
   // gateway adds its own below — so it can never remove X-Forwarded-*, X-Real-IP or the request id.
   const listed = connectionListed(inHeaders.connection);
   for (const name in inHeaders) {
-    if (OVERWRITTEN.has(name) || HOP_BY_HOP.has(name) || (listed !== null && listed.has(name))) continue;
+    if (OVERWRITTEN.has(name) || isHopByHop(name) || (listed !== null && listed.has(name))) continue;
     out[name] = inHeaders[name];
   }
   const trusted = isTrusted(settings, req.socket.remoteAddress);
@@ -51,13 +51,13 @@ export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, setti
   out['x-forwarded-for'] = xff ? `${xff}, ${peer}` : peer;
   out['x-forwarded-proto'] = (trusted && first(inHeaders['x-forwarded-proto'])) || facts.scheme;
   out['x-forwarded-host'] = (trusted && first(inHeaders['x-forwarded-host'])) || facts.host;
-  out['x-forwarded-port'] = (trusted && first(inHeaders['x-forwarded-port'])) || String(facts.listenPort);
+  out['x-forwarded-port'] = (trusted && first(inHeaders['x-forwarded-port'])) || portText(facts.listenPort);
   out['x-forwarded-path'] = (trusted && first(inHeaders['x-forwarded-path'])) || facts.rawPath;
   const prefix = (trusted && first(inHeaders['x-forwarded-prefix'])) || facts.forwardedPrefix;
   if (prefix) out['x-forwarded-prefix'] = prefix;
   // Kong's realip defaults (real_ip_header X-Real-IP, not recursive): a trusted peer may name the client.
   out['x-real-ip'] = (trusted && first(inHeaders['x-real-ip'])) || peer;
-  const via = `${req.httpVersion} ${SERVER_TOKEN}`;
+  const via = req.httpVersion === '1.1' ? VIA_11 : `${req.httpVersion} ${SERVER_TOKEN}`;
   if (settings.serverTokens) out.via = inHeaders.via ? `${inHeaders.via}, ${via}` : via;
   else if (inHeaders.via) out.via = inHeaders.via;
   if (settings.requestIdUpstream) out['x-kong-request-id'] = facts.requestId;
@@ -67,6 +67,16 @@ export function upstreamHeaders(req: IncomingMessage, facts: ForwardFacts, setti
     out.upgrade = 'websocket';
   }
   return out;
+}
+
+const VIA_11 = `1.1 ${SERVER_TOKEN}`;
+
+// A listener's port as text, made once per port rather than per request.
+const PORT_TEXT = new Map<number, string>();
+function portText(port: number): string {
+  let text = PORT_TEXT.get(port);
+  if (text === undefined) PORT_TEXT.set(port, (text = String(port)));
+  return text;
 }
 
 function first(v: string | string[] | undefined): string | undefined {

@@ -110,7 +110,8 @@ export abstract class Attempt implements ProgressSink {
       this.hooks.onDone({ ok: false, kind: 'reset', retriable: false, error: clientClosedError() });
       return false;
     }
-    this.res.once('close', this.onClientClose);
+    // `on`, not `once`: release() removes it, and a once wrapper would be one more allocation per request.
+    this.res.on('close', this.onClientClose);
     return true;
   }
 

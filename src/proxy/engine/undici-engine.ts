@@ -18,7 +18,13 @@ const MAX_AGENTS = 64;
 class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
   controller: Dispatcher.DispatchController | null = null;
 
-  readonly onDrain = (): void => this.controller?.resume();
+  /** Reading is paused until the client drains (backpressure). */
+  paused = false;
+
+  readonly onDrain = (): void => {
+    this.paused = false;
+    this.controller?.resume();
+  };
 
   protected abortUpstream(err: Error): void {
     // Before onRequestStart there is nothing to abort yet; onRequestStart sees `done` and aborts then.
@@ -27,7 +33,7 @@ class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
 
   protected override release(): void {
     super.release();
-    this.res.off('drain', this.onDrain);
+    if (this.paused) this.res.off('drain', this.onDrain);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -52,6 +58,7 @@ class UndiciAttempt extends Attempt implements Dispatcher.DispatchHandler {
     else if (!this.res.write(chunk)) {
       // Backpressure: stop reading the upstream socket until the client drains.
       controller.pause();
+      this.paused = true;
       this.res.once('drain', this.onDrain);
     }
   }
@@ -100,6 +107,27 @@ function origin(up: UpstreamRequest): string {
   return `${up.protocol}://${host}:${up.port}`;
 }
 
+/**
+ * The last origin made, kept: most requests in a row go to the same peer, so they share its string instead of
+ * each concatenating one.
+ */
+class LastOrigin {
+  private protocol = '';
+  private host = '';
+  private port = -1;
+  private value = '';
+
+  of(up: UpstreamRequest): string {
+    if (up.port !== this.port || up.host !== this.host || up.protocol !== this.protocol) {
+      this.protocol = up.protocol;
+      this.host = up.host;
+      this.port = up.port;
+      this.value = origin(up);
+    }
+    return this.value;
+  }
+}
+
 export class UndiciEngine implements ProxyEngine {
   readonly name = 'undici' as const;
   // undici's connect options (timeout, TLS trust) are per agent, so each distinct set gets its own pool.
@@ -108,6 +136,10 @@ export class UndiciEngine implements ProxyEngine {
   private readonly keys: PoolKeys;
   private readonly maxAgents: number;
   private readonly tunnels = new Tunnels();
+  private readonly origins = new LastOrigin();
+  /** The agent of the last plain-http request and its connect timeout: the common case skips naming a pool. */
+  private lastPlain: Agent | null = null;
+  private lastPlainTimeout = -1;
 
   constructor(opts: { maxAgents?: number; maxPems?: number } = {}) {
     this.maxAgents = opts.maxAgents ?? MAX_AGENTS;
@@ -120,6 +152,17 @@ export class UndiciEngine implements ProxyEngine {
   }
 
   private agentFor(up: UpstreamRequest): Agent {
+    // The most recently used agent is already last in recency order: nothing to name, look up or move.
+    if (up.protocol === 'http' && up.connectTimeout === this.lastPlainTimeout && this.lastPlain !== null) return this.lastPlain;
+    const agent = this.lookupAgent(up);
+    if (up.protocol === 'http') {
+      this.lastPlain = agent;
+      this.lastPlainTimeout = up.connectTimeout;
+    } else this.lastPlain = null;
+    return agent;
+  }
+
+  private lookupAgent(up: UpstreamRequest): Agent {
     const key = this.keys.key(up);
     let agent = this.agents.get(key);
     if (agent !== undefined) {
@@ -147,6 +190,7 @@ export class UndiciEngine implements ProxyEngine {
         // unused longest goes. close() lets its requests in flight finish, then drops its connections.
         const [oldKey, old] = this.agents.entries().next().value!;
         this.agents.delete(oldKey);
+        if (old === this.lastPlain) this.lastPlain = null;
         old.close().catch(() => undefined);
       }
       this.agents.set(key, agent);
@@ -159,7 +203,7 @@ export class UndiciEngine implements ProxyEngine {
     if (!attempt.begin()) return;
     const body = attempt.requestBody(hasRequestBody(req.headers));
     const opts: Dispatcher.DispatchOptions & { servername?: string } = {
-      origin: origin(up),
+      origin: this.origins.of(up),
       path: up.path,
       method: up.method as Dispatcher.HttpMethod,
       headers: requestHeaderList(up.headers),
@@ -180,6 +224,7 @@ export class UndiciEngine implements ProxyEngine {
   async close(): Promise<void> {
     const agents = [...this.agents.values()];
     this.agents.clear();
+    this.lastPlain = null;
     this.tunnels.closeAll();
     // Called after the gateway drained; whatever is still open is cut rather than waited for.
     await Promise.all(agents.map((a) => a.destroy()));
