@@ -49,6 +49,8 @@ export interface PluginChain {
   readonly hasRewrite: boolean;
   /** Some instance has a ws_* handler: WebSocket handshakes on the route take the frame-relaying path. */
   readonly usesWebSocketPhases: boolean;
+  /** Some instance has a log handler: without one, a request of this chain has no log phase to wait for. */
+  readonly hasLog: boolean;
 }
 
 const WS_PHASES = ['ws_handshake', 'ws_client_frame', 'ws_upstream_frame', 'ws_close'] as const;
@@ -61,6 +63,7 @@ export const EMPTY_CHAIN: PluginChain = Object.freeze({
   hasConsumerScoped: false,
   hasRewrite: false,
   usesWebSocketPhases: false,
+  hasLog: false,
 });
 
 /** A consumer's consumer groups (Kong Enterprise), by consumer id. */
@@ -213,7 +216,8 @@ export function buildChain(
   const hasRewrite = slots.some((s) => s.base?.handlers.rewrite !== undefined);
   const picked = slots.flatMap((s) => [...(s.base ? [s.base] : []), ...(s.byConsumer?.values() ?? [])]);
   const usesWebSocketPhases = picked.some((i) => WS_PHASES.some((p) => i.handlers[p] !== undefined));
-  return Object.freeze({ slots: Object.freeze(slots), accessSlots, buffersResponse, hasConsumerScoped, hasRewrite, usesWebSocketPhases });
+  const hasLog = picked.some((i) => i.handlers.log !== undefined);
+  return Object.freeze({ slots: Object.freeze(slots), accessSlots, buffersResponse, hasConsumerScoped, hasRewrite, usesWebSocketPhases, hasLog });
 }
 
 /**

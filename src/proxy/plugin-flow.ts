@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { createPdk, type Pdk, type PdkEnvironment } from '../pdk/kong.js';
 import { RequestState } from '../pdk/state.js';
 import { type PluginChain, type PluginInstance, runOrder } from '../plugins/chain.js';
@@ -42,8 +42,13 @@ class PluginResponse implements ResponsePhases {
   /** Set on WebSocket handshakes of ws/wss routes (src/proxy/websocket-flow.ts). */
   websocket: WebSocketFlow | null = null;
 
+  /** The access phase's next step, with what it needs (set once routing found a route). */
+  snap: CompiledSnapshot | null = null;
+  routed: Routed | null = null;
+  upgradeHead: Buffer | null = null;
+
   /** The log phase, once: after the response, or after ws_close for a relayed WebSocket. */
-  readonly finish = (): void => {
+  finish(): void {
     const { collected, state, kong, ctx } = this;
     if (!collected.some((i) => i.handlers.log !== undefined)) return;
     const tracer = recording(kong);
@@ -51,7 +56,7 @@ class PluginResponse implements ResponsePhases {
     void runLogPhase(collected, state, kong, (err) =>
       ctx.logger.error('plugin failed', { error: err.message, phase: 'log', request_id: state.requestId }),
     );
-  };
+  }
 
   onHeaders(status: number, headers: IncomingHttpHeaders, body?: Buffer): number {
     const { state } = this;
@@ -143,22 +148,36 @@ class PluginResponse implements ResponsePhases {
 function runChain(
   phase: 'rewrite' | 'access' | 'ws_handshake',
   chain: PluginChain,
-  state: RequestState,
-  kong: Pdk,
+  flow: PluginResponse,
   collected: PluginInstance[] | null,
-  next: () => void,
-  failed: (err: unknown) => void,
+  next: (flow: PluginResponse) => void,
+  failed: (flow: PluginResponse, err: unknown) => void,
 ): void {
+  const { state, kong } = flow;
   let pending: void | Promise<void>;
   try {
     const tracer = recording(kong);
     if (tracer === null || phase === 'ws_handshake') pending = runCollecting(phase, chain, state, kong, collected);
     else pending = runTracedChain(tracer, phase, chain, state, kong, collected);
   } catch (err) {
-    return failed(err);
+    return failed(flow, err);
   }
-  if (pending !== undefined) pending.then(next, failed);
-  else next();
+  // Steps are module functions given the flow: a synchronous chain allocates no closure for them.
+  if (pending !== undefined) pending.then(() => next(flow), (err: unknown) => failed(flow, err));
+  else next(flow);
+}
+
+const FLOW = Symbol('sluice.pluginFlow');
+type FlowResponse = ServerResponse & { [FLOW]?: PluginResponse };
+
+/** The client's response closed: the log phase runs after it (a relayed WebSocket's runs after ws_close). */
+function onResponseClose(this: FlowResponse): void {
+  const flow = this[FLOW]!;
+  if (flow.websocket?.relaying !== true) setImmediate(finishFlow, flow);
+}
+
+function finishFlow(flow: PluginResponse): void {
+  flow.finish();
 }
 
 export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, requestId, startedAt, upgradeHead) => {
@@ -175,15 +194,16 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
   beginTracing(kong, state, env, routedOk ? routed.match.route.plugins : snap.proxy.globalPlugins, routedOk);
   const collected: PluginInstance[] = [];
   const response = new PluginResponse(ctx, state, kong, collected);
-  res.once('close', () => {
-    // A relayed WebSocket ends with the relay's close (ws_close, then log), not with the socket's.
-    if (response.websocket?.relaying !== true) setImmediate(response.finish);
-  });
+  // No plugin that could apply logs: nothing waits for the close (a chain's hasLog covers its consumer picks).
+  if ((routedOk && routed.match.route.plugins.hasLog) || snap.proxy.globalPlugins.hasLog) {
+    (res as FlowResponse)[FLOW] = response;
+    res.on('close', onResponseClose);
+  }
 
   // Kong: rewrite runs before routing, for global plugins only; it may answer the request itself.
   const global = snap.proxy.globalPlugins;
   if (global.hasRewrite) {
-    const rewriteFailed = (err: unknown) => {
+    const rewriteFailed = (_flow: PluginResponse, err: unknown) => {
       ctx.logger.error('plugin failed', { error: (err as Error).message, phase: 'rewrite', request_id: requestId });
       for (const slot of global.slots) if (slot.base) collected.push(slot.base);
       response.respond(500, 'An unexpected error occurred');
@@ -195,7 +215,7 @@ export const runWithPlugins: PluginFlow = (ctx, snap, req, res, scheme, routed, 
       }
       afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response, upgradeHead);
     };
-    return runChain('rewrite', global, state, kong, null, next, rewriteFailed);
+    return runChain('rewrite', global, response, null, next, rewriteFailed);
   }
   afterRewrite(ctx, snap, req, routed, scheme, requestId, state, kong, collected, response, upgradeHead);
 };
@@ -229,18 +249,27 @@ function afterRewrite(
     state.attachUpstream(buildUpstream(ctx, req, routed, routePlan.service, scheme, requestId, upgradeHead !== null));
   }
 
-  const onError = (err: unknown) => {
-    const e = err as Error & { status?: number };
-    // The plugins after the failing one were collected (Kong): their response phases run in PRIORITY order.
-    if (routePlan.plugins.accessSlots !== routePlan.plugins.slots) collected.sort(runOrder);
-    if (e.status === 413) return response.respond(413, 'Request body too large');
-    ctx.logger.error(err instanceof PluginError ? 'plugin failed' : 'request failed', {
-      error: e.message,
-      request_id: requestId,
-    });
-    response.respond(500, 'An unexpected error occurred');
-  };
-  runChain('access', routePlan.plugins, state, kong, collected, () => afterAccess(ctx, snap, routed, state, response, upgradeHead), onError);
+  response.snap = snap;
+  response.routed = routed;
+  response.upgradeHead = upgradeHead;
+  runChain('access', routePlan.plugins, response, collected, accessDone, accessFailed);
+}
+
+function accessDone(flow: PluginResponse): void {
+  afterAccess(flow.ctx, flow.snap!, flow.routed!, flow.state, flow, flow.upgradeHead);
+}
+
+function accessFailed(flow: PluginResponse, err: unknown): void {
+  const e = err as Error & { status?: number };
+  const chain = flow.routed!.match.route.plugins;
+  // The plugins after the failing one were collected (Kong): their response phases run in PRIORITY order.
+  if (chain.accessSlots !== chain.slots) flow.collected.sort(runOrder);
+  if (e.status === 413) return flow.respond(413, 'Request body too large');
+  flow.ctx.logger.error(err instanceof PluginError ? 'plugin failed' : 'request failed', {
+    error: e.message,
+    request_id: flow.state.requestId,
+  });
+  flow.respond(500, 'An unexpected error occurred');
 }
 
 /**
@@ -259,7 +288,7 @@ function webSocketHandshake(
   upgradeHead: Buffer | null,
   up: UpstreamRequest,
 ): void {
-  const flow = new WebSocketFlow(ctx.logger, state, response.kong, response.collected, response.finish);
+  const flow = new WebSocketFlow(ctx.logger, state, response.kong, response.collected, () => response.finish());
   response.websocket = flow;
   const next = () => {
     if (state.res.destroyed) return;
@@ -276,11 +305,11 @@ function webSocketHandshake(
     up.frames = flow.relay(up.readTimeout);
     afterAccess(ctx, snap, routed, state, response, upgradeHead);
   };
-  const failed = (err: unknown) => {
+  const failed = (_flow: PluginResponse, err: unknown) => {
     ctx.logger.error('plugin failed', { error: (err as Error).message, phase: 'ws_handshake', request_id: state.requestId });
     response.respond(500, 'An unexpected error occurred');
   };
-  runChain('ws_handshake', routed.match.route.plugins, state, response.kong, null, next, failed);
+  runChain('ws_handshake', routed.match.route.plugins, response, null, next, failed);
 }
 
 /** After access: exactly one of the plugin's answer, a 503 for a route without service, or the upstream. */
