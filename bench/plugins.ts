@@ -5,7 +5,8 @@
  * CPU µs per request of the gateway process (utime + stime from /proc, bench/lib.ts) and as the ratio to the
  * no-plugin run of the same invocation (issue 16's target: prometheus and http-log each ≤ 1.10×). req/s is
  * printed too, but on this shared machine it moves with everyone's load; µs/req moves much less.
- * `--rounds N` runs the whole sequence N times (every variant sees the same spread of load) and reports medians;
+ * Every variant's gateway is started once and stays up; `--rounds N` runs the whole sequence N times (each round
+ * rotated by one variant, so every variant sees the same spread of load) and reports medians;
  * `--only a,b` keeps the named variants (and the no-plugin baseline).
  * The upstream is nginx when installed (bench/servers.ts), the log server and the OTLP receiver are one
  * bench/http-server.ts process in sink mode, answering 200; its request counts show the plugins really sent.
@@ -73,43 +74,47 @@ async function main(): Promise<void> {
   let upstreamKind = '';
   await withTempDir('sluice-bench-plugins-', async (dir) => {
     const up = await startUpstreamServer(dir);
-    const sink = await startNodeServer('http-server.js', ['sink']);
-    upstreamKind = up.kind;
-    const all = variants(sink.port);
-    const only = values.only ? new Set(['no plugins', ...values.only.split(',')]) : null;
-    const unknown = [...(only ?? [])].filter((n) => !(n in all));
-    if (unknown.length > 0) throw new Error(`--only: unknown variant ${unknown.join(', ')} (known: ${Object.keys(all).join(', ')})`);
+    const gateways = new Map<string, Running>();
+    let sink: Running | null = null;
     try {
-      for (let round = 1; round <= Number(values.rounds); round++) {
-        console.log(`round ${round}`);
-        for (const [name, plugins] of Object.entries(all)) {
-          if (only !== null && !only.has(name)) continue;
-          const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
-          await writeFile(file, variant(up.port, plugins));
-          let gw: Running;
-          try {
-            gw = await startSluice(file, 'undici');
-          } catch (err) {
-            console.log(`  ${name}: skipped (${(err as Error).message.split('\n')[0]})`);
-            continue;
-          }
-          try {
-            const spec = { url: `http://127.0.0.1:${gw.port}/?apikey=bench-key`, connections: Number(values.connections) };
-            await load({ ...spec, seconds: Math.min(2, seconds) }); // warm-up: JIT, pools
-            await quiesce(sink); // the warm-up's log batches are not the window's
-            const before = await sinkCount(sink);
-            const r = await load({ ...spec, seconds, cpuPid: gw.pid, settle: () => quiesce(sink) });
-            (runs[name] ??= []).push(r);
-            const got = (await sinkCount(sink)) - before;
-            (sent[name] ??= []).push(got / r.requests);
-            console.log(`  ${name}: ${r.rps.toFixed(0)} req/s, ${r.usPerReq.toFixed(1)} µs/req, ${r.errors} errors, sink got ${got} posts`);
-          } finally {
-            await gw.stop();
-          }
+      sink = await startNodeServer('http-server.js', ['sink']);
+      upstreamKind = up.kind;
+      const all = variants(sink.port);
+      const only = values.only ? new Set(['no plugins', ...values.only.split(',')]) : null;
+      const unknown = [...(only ?? [])].filter((n) => !(n in all));
+      if (unknown.length > 0) throw new Error(`--only: unknown variant ${unknown.join(', ')} (known: ${Object.keys(all).join(', ')})`);
+      // Every variant's gateway is started once and stays up, so rounds are cheap and many.
+      for (const [name, plugins] of Object.entries(all)) {
+        if (only !== null && !only.has(name)) continue;
+        const file = join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
+        await writeFile(file, variant(up.port, plugins));
+        try {
+          gateways.set(name, await startSluice(file, 'undici'));
+        } catch (err) {
+          console.log(`  ${name}: skipped (${(err as Error).message.split('\n')[0]})`);
+        }
+      }
+      const order = [...gateways.keys()];
+      for (let round = 0; round < Number(values.rounds); round++) {
+        console.log(`round ${round + 1}`);
+        // Each round starts one variant later, so none always follows the same neighbour's load.
+        for (let i = 0; i < order.length; i++) {
+          const name = order[(i + round) % order.length]!;
+          const gw = gateways.get(name)!;
+          const spec = { url: `http://127.0.0.1:${gw.port}/?apikey=bench-key`, connections: Number(values.connections) };
+          if (round === 0) await load({ ...spec, seconds: 2 }); // warm-up: JIT, pools
+          await quiesce(sink); // earlier log batches are not this window's
+          const before = await sinkCount(sink);
+          const r = await load({ ...spec, seconds, cpuPid: gw.pid, settle: () => quiesce(sink!) });
+          (runs[name] ??= []).push(r);
+          const got = (await sinkCount(sink)) - before;
+          (sent[name] ??= []).push(got / r.requests);
+          console.log(`  ${name}: ${r.rps.toFixed(0)} req/s, ${r.usPerReq.toFixed(1)} µs/req, ${r.errors} errors, sink got ${got} posts`);
         }
       }
     } finally {
-      await sink.stop();
+      for (const gw of gateways.values()) await gw.stop();
+      await sink?.stop();
       await up.stop();
     }
   });

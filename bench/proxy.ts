@@ -18,8 +18,10 @@
  *   equal, unsaturated load.
  * - The upstream is nginx returning fixed bodies when installed (cheaper than any Node server), else
  *   bench/http-server.ts; the report says which. Every target gets a warm-up run (JIT, pools) before it is timed.
- * - `--rounds N` repeats the whole sequence N times and reports medians (µs/req with its min–max over rounds), so
- *   every target sees the same spread of load; `--only a,b` runs those targets (ids in the first column).
+ * - Every target is started once and stays up; `--rounds N` repeats the whole sequence N times (each round
+ *   rotated by one target) and reports medians (µs/req with its min–max over rounds), so every target sees the
+ *   same spread of the machine's load; more, shorter rounds beat fewer, longer ones on a shared machine.
+ *   `--only a,b` runs those targets (ids in the first column).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -161,19 +163,12 @@ const closed = new Map<Key, LoadResult[]>();
 const paced = new Map<string, LoadResult[]>();
 const push = <K>(m: Map<K, LoadResult[]>, k: K, r: LoadResult) => m.set(k, [...(m.get(k) ?? []), r]);
 
-async function measure(t: Target, dir: string, up: Upstream): Promise<void> {
-  let p: Running;
-  try {
-    p = await t.start(dir, up);
-  } catch (err) {
-    console.log(`  ${t.id}: skipped (${(err as Error).message.split('\n')[0]})`);
-    return;
-  }
+async function measure(t: Target, p: Running, warm: boolean): Promise<void> {
   try {
     for (const kind of t.kinds) {
       const k = KINDS[kind];
       const spec = { url: `http://127.0.0.1:${p.port}${k.path ?? t.path ?? '/'}`, connections, ...(t.headers ? { headers: t.headers } : {}), ...(k.method ? { method: k.method } : {}), ...(k.bodyBytes ? { bodyBytes: k.bodyBytes } : {}) };
-      await load({ ...spec, seconds: Math.min(2, seconds) }); // warm-up: JIT, pools, caches
+      if (warm) await load({ ...spec, seconds: 2 }); // warm-up: JIT, pools, caches
       const r = await load({ ...spec, seconds, cpuPid: p.pid });
       push(closed, `${t.id}/${kind}`, r);
       let line = `  ${t.id} ${k.label}: ${r.rps.toFixed(0)} req/s, ${r.usPerReq.toFixed(1)} µs/req, ${r.errors} errors`;
@@ -186,9 +181,20 @@ async function measure(t: Target, dir: string, up: Upstream): Promise<void> {
     }
   } catch (err) {
     console.log(`  ${t.id}: failed (${(err as Error).message.split('\n')[0]})`);
-  } finally {
-    await p.stop();
   }
+}
+
+/** Every target started once, before the first round (an idle process costs nothing the others would see). */
+async function startAll(selected: readonly Target[], dir: string, up: Upstream): Promise<Map<Target, Running>> {
+  const started = new Map<Target, Running>();
+  for (const t of selected) {
+    try {
+      started.set(t, await t.start(dir, up));
+    } catch (err) {
+      console.log(`  ${t.id}: skipped (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  return started;
 }
 
 function report(selected: readonly Target[], upstream: string): void {
@@ -248,12 +254,20 @@ async function main(): Promise<void> {
   console.log(`load average before: ${loadAverage()}`);
   await withTempDir('sluice-bench-proxy-', async (dir) => {
     const up = await startUpstreamServer(dir);
+    let started = new Map<Target, Running>();
     try {
-      for (let round = 1; round <= Number(values.rounds); round++) {
-        console.log(`round ${round}`);
-        for (const t of selected) await measure(t, dir, up);
+      started = await startAll(selected, dir, up);
+      const order = [...started.keys()];
+      for (let round = 0; round < Number(values.rounds); round++) {
+        console.log(`round ${round + 1}`);
+        // Each round starts one target later, so none always follows the same neighbour's load.
+        for (let i = 0; i < order.length; i++) {
+          const t = order[(i + round) % order.length]!;
+          await measure(t, started.get(t)!, round === 0);
+        }
       }
     } finally {
+      for (const p of started.values()) await p.stop();
       await up.stop();
     }
     report(selected, up.kind === 'nginx' ? 'nginx (return 200 fixed body, 1 worker)' : 'node:http (bench/http-server.ts)');
