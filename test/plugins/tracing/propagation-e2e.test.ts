@@ -13,6 +13,7 @@ const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const TRACE64 = '8448eb211c80319c';
 const CALLER = 'b7ad6b7169203331';
 const dec = (hex: string) => BigInt(`0x${hex}`).toString(10);
+const W3C_IN = { traceparent: `00-${TRACE}-${CALLER}-01` };
 
 /** What a case expects, from the exported root and balancer spans. */
 interface Ids {
@@ -123,6 +124,20 @@ const cases: Case[] = [
     parent: 'bbbbbbbbbbbbbbbb',
     upstream: () => ({ 'x-b3-traceid': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', traceparent: `00-${TRACE}-${CALLER}-01` }),
   },
+  // Kong's legacy header_type: extract in the legacy order, inject the found format and the named one.
+  ...(
+    [
+      ['w3c', { 'x-b3-traceid': TRACE, 'x-b3-spanid': CALLER, 'x-b3-sampled': '1' }, (i: Ids) => ({ traceparent: `00-${TRACE}-${i.balancer.spanId}-01`, 'x-b3-traceid': TRACE })],
+      ['b3', W3C_IN, (i: Ids) => ({ 'x-b3-traceid': TRACE, 'x-b3-spanid': i.balancer.spanId, traceparent: `00-${TRACE}-${i.balancer.spanId}-01` })],
+      ['b3-single', W3C_IN, (i: Ids) => ({ b3: `${TRACE}-${i.balancer.spanId}-1-${i.root.spanId}` })],
+      ['ot', W3C_IN, (i: Ids) => ({ 'ot-tracer-traceid': TRACE, 'ot-tracer-spanid': i.balancer.spanId, 'ot-tracer-sampled': '1' })],
+      ['datadog', W3C_IN, (i: Ids) => ({ 'x-datadog-trace-id': dec(TRACE64), 'x-datadog-parent-id': dec(i.balancer.spanId) })],
+      ['aws', W3C_IN, (i: Ids) => ({ 'x-amzn-trace-id': `Root=1-${TRACE.slice(0, 8)}-${TRACE.slice(8)};Parent=${i.balancer.spanId};Sampled=1` })],
+      ['gcp', W3C_IN, (i: Ids) => ({ 'x-cloud-trace-context': `${TRACE}/${dec(i.balancer.spanId)};o=1` })],
+    ] as const
+  ).map(
+    ([type, incoming, upstream]): Case => ({ name: `header_type ${type}: the found format and ${type}`, config: `header_type: ${type}`, incoming, trace: TRACE, parent: CALLER, upstream }),
+  ),
   {
     name: 'header_type jaeger: the found format and jaeger',
     config: 'header_type: jaeger',
