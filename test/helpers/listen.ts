@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
 /** A test server listening on 127.0.0.1. */
 export interface Listening {
@@ -11,7 +10,7 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens on an ephemeral 127.0.0.1 port, tracking connections so close() never waits on a client. */
+/** Listens on an ephemeral 127.0.0.1 port (an HTTP server or a bare TCP one), tracking connections so close() never waits on a client. */
 export async function listenLocal(server: Server): Promise<Listening> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
