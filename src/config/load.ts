@@ -17,6 +17,7 @@ import { checkIgnoredCollections, runChecks } from './checks.js';
 import { deriveValues } from './derive.js';
 import { joinPath } from './errors.js';
 import { flatten, type FlatRows } from './flatten.js';
+import { contentKeys } from './content-key.js';
 import { migrateRoutePaths } from './migrate.js';
 import { type FieldProblem, normalizeRow } from './normalize.js';
 import { type Parsed, parseConfigText } from './parse.js';
@@ -96,7 +97,7 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   if (problems.length > 0) return fail(problems);
 
   const entities = toEntities(rows);
-  return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv as string, transform }) };
+  return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv as string, transform, keys: contentKeys(entities) }) };
 }
 
 function located(doc: Parsed, path: readonly (string | number)[], key: boolean, message: string, hint?: string): ConfigError {

@@ -1,4 +1,5 @@
 import type { Entities } from '../schema/index.js';
+import type { ContentKeys } from './content-key.js';
 
 /** One problem in a config file: what, where (entity path and file:line:col) and how to fix it. */
 export interface ConfigError {
@@ -22,6 +23,8 @@ export interface LoadedConfig {
   readonly hash: string;
   readonly formatVersion: string;
   readonly transform: boolean;
+  /** Each entity's content key, by collection (src/config/content-key.ts); compile computes them when absent. */
+  readonly keys?: ContentKeys;
 }
 
 export type LoadResult = { readonly ok: true; readonly config: LoadedConfig } | { readonly ok: false; readonly errors: readonly ConfigError[] };

@@ -1,5 +1,5 @@
 /** Kong `traditional_compatible` routing (Kong's kong/router/compat.lua, atc.lua, transform.lua): pure functions over route entities. */
-export { buildRouter } from './indexed.js';
+export { buildRouter, buildRouterSteps } from './indexed.js';
 export { buildLinearRouter } from './linear.js';
 export { escapeUpstreamPath, normalizePath } from './normalize.js';
 export { HTTP_SUBSYSTEM_PROTOCOLS, isHttpSubsystemRoute, requiresTls } from './protocols.js';

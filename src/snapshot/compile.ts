@@ -1,7 +1,7 @@
 import { buildAdminViews } from './admin-views.js';
 import type { LoadedConfig } from '../config/types.js';
 import { upstreamHealthReport } from '../balancer/upstream-health.js';
-import { buildLinearRouter, buildRouter, isHttpSubsystemRoute, requiresTls } from '../router/index.js';
+import { buildLinearRouter, buildRouterSteps, isHttpSubsystemRoute, requiresTls } from '../router/index.js';
 import { isWebSocketProtocol } from '../schema/typedefs.js';
 import type { Consumer, Route } from '../schema/index.js';
 import type { Logger } from '../log/logger.js';
@@ -14,6 +14,9 @@ import { type CertificateSet, compileCertificateSet } from '../tls/certificate-s
 import { explainRequest } from './explain.js';
 import type { ProxyPlan, RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
 import type { ExplainRequest, Snapshot } from './types.js';
+import { contentKeys } from '../config/content-key.js';
+import { identity, Reuse } from './reuse.js';
+import type { AdminViews } from './admin-views.js';
 
 export interface CompiledSnapshot extends Snapshot {
   readonly proxy: ProxyPlan;
@@ -33,14 +36,43 @@ export function compileSnapshot(
   generation: number,
   logger: Logger,
   pluginServices?: PluginServices,
+  reuse?: Reuse,
 ): CompiledSnapshot {
+  const steps = compileSnapshotSteps(config, file, generation, logger, pluginServices, reuse);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/** Routes compiled between two yields. */
+const STEP = 500;
+
+/**
+ * compileSnapshot in steps: it yields every few hundred routes so the runtime can serve requests between them
+ * (src/runtime/compile-config.ts); the steps are pure, the caller only decides when to take the next one. With
+ * `reuse` (the previous compile's pieces), a piece whose inputs' content keys are unchanged is taken as it was.
+ */
+export function* compileSnapshotSteps(
+  config: LoadedConfig,
+  file: string,
+  generation: number,
+  logger: Logger,
+  pluginServices?: PluginServices,
+  reuse: Reuse = new Reuse(),
+): Generator<void, CompiledSnapshot> {
   const { entities } = config;
-  const plugins = compilePlugins(entities, logger, pluginServices);
-  const balancers = compileBalancers(entities);
-  const services = compileServices(entities, balancers);
+  const keys = config.keys ?? contentKeys(entities);
+  const plugins = compilePlugins(entities, logger, pluginServices, reuse, keys['plugins']);
+  yield;
+  const balancers = compileBalancers(entities, reuse, keys);
+  const services = compileServices(entities, balancers, reuse, keys);
   const routes: RoutePlan[] = [];
   const streamRoutes: string[] = [];
-  for (const r of entities.routes) {
+  const routeKeys = keys['routes'] ?? [];
+  for (let i = 0; i < entities.routes.length; i++) {
+    const r = entities.routes[i]!;
+    if (i % STEP === STEP - 1) yield;
     // Kong (runloop/handler new_router): stream routes belong to another subsystem, and routes of a disabled
     // service are left out of the router altogether (so they answer 404).
     if (!isHttpSubsystemRoute(r.protocols)) {
@@ -50,7 +82,10 @@ export function compileSnapshot(
     const service = r.service ? services.get(r.service.id) : undefined;
     if (r.service && !service) continue;
     if (service && !service.enabled) continue;
-    routes.push(compileRoute(r, service ?? null, plugins.chainFor(r.id, r.service?.id ?? null)));
+    const chain = plugins.chainFor(r.id, r.service?.id ?? null);
+    const build = () => compileRoute(r, service ?? null, chain);
+    const key = routeKeys[i];
+    routes.push(key === undefined ? build() : reuse.take('routes', `${key}|${identity(service ?? null)}|${identity(chain)}`, build));
   }
   // sluice has no stream (tcp/tls/udp) listener yet: such routes load, as in Kong, but say so instead of
   // silently serving nothing.
@@ -59,7 +94,7 @@ export function compileSnapshot(
       routes: streamRoutes,
     });
   }
-  const router = buildRouter(routes);
+  const router = yield* buildRouterSteps(routes);
   // The reference matcher only serves the explain endpoint: built on first use, not on every reload.
   let linear: ReturnType<typeof buildLinearRouter<RoutePlan>> | null = null;
   const consumersById = new Map(entities.consumers.map((c) => [c.id, c]));
@@ -74,6 +109,7 @@ export function compileSnapshot(
     globalPlugins: plugins.global,
     routesUseHeaders: routes.some((r) => r.headers !== null && Object.keys(r.headers).length > 0),
   };
+  yield;
   const snapshot: CompiledSnapshot = {
     generation,
     hash: config.hash,
@@ -81,21 +117,53 @@ export function compileSnapshot(
     file,
     formatVersion: config.formatVersion,
     entities,
-    admin: buildAdminViews(entities),
+    admin: lazyAdminViews(entities),
     proxy,
     tls: compileCertificateSet(entities),
     upstreamHealth: (id: string) => upstreamHealthReport(balancers, id),
     explain: (req: ExplainRequest) => explainRequest((linear ??= buildLinearRouter(routes)), router, req),
   };
   // The router and balancers keep private state in closures; freezing the objects that hold them is what
-  // makes the snapshot read-only to its users.
+  // makes the snapshot read-only to its users. Route plans and the pieces they hold are frozen as built.
   return deepFreeze(snapshot);
+}
+
+/**
+ * The Admin API's views, built (and deep-frozen) on their first read: a gateway whose Admin API is off, or not
+ * asked, does not pay for them on every reload. The object is frozen, so deepFreeze leaves the getters alone.
+ */
+function lazyAdminViews(entities: LoadedConfig['entities']): AdminViews {
+  let views: AdminViews | null = null;
+  const get = () => (views ??= deepFreeze(buildAdminViews(entities)));
+  return Object.freeze({
+    get collections() {
+      return get().collections;
+    },
+    get consumersByCustomId() {
+      return get().consumersByCustomId;
+    },
+    get tags() {
+      return get().tags;
+    },
+    get tagsByName() {
+      return get().tagsByName;
+    },
+    get pluginsInUse() {
+      return get().pluginsInUse;
+    },
+    get groupMembers() {
+      return get().groupMembers;
+    },
+    get groupsOfConsumer() {
+      return get().groupsOfConsumer;
+    },
+  });
 }
 
 function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChain): RoutePlan {
   const httpsOnly = requiresTls(r.protocols);
   const websocket = r.protocols.some(isWebSocketProtocol);
-  return {
+  return Object.freeze({
     entity: r,
     id: r.id,
     name: r.name ?? null,
@@ -116,5 +184,5 @@ function compileRoute(r: Route, service: ServicePlan | null, plugins: PluginChai
     requestBuffering: r.request_buffering,
     responseBuffering: r.response_buffering,
     plugins,
-  };
+  });
 }

@@ -13,21 +13,48 @@ export interface SnapshotResources {
   readonly balancers: BalancerResources;
 }
 
+/**
+ * A reload reuses the balancers of upstreams it left unchanged (src/snapshot/reuse.ts), so one balancer can belong
+ * to the serving snapshot and to those still draining: it is activated by the first snapshot that holds it and
+ * disposed with the last.
+ */
+const holders = new WeakMap<BalancerPlan, number>();
+const active = new WeakSet<CompiledSnapshot>();
+
+function hold(b: BalancerPlan, resources: SnapshotResources): void {
+  const n = holders.get(b) ?? 0;
+  if (n === 0) b.activate(resources.balancers);
+  holders.set(b, n + 1);
+}
+
+function letGo(b: BalancerPlan): void {
+  const n = (holders.get(b) ?? 1) - 1;
+  holders.set(b, n);
+  if (n <= 0) b.dispose();
+}
+
 /** All or nothing: when a part fails to activate, the parts already active are disposed and the error thrown. */
 export function activateSnapshot(snapshot: CompiledSnapshot, resources: SnapshotResources): void {
-  const active: BalancerPlan[] = [];
+  if (active.has(snapshot)) return;
+  const held: BalancerPlan[] = [];
   try {
     for (const b of snapshot.proxy.balancers.values()) {
-      b.activate(resources.balancers);
-      active.push(b);
+      hold(b, resources);
+      held.push(b);
     }
   } catch (err) {
-    for (const b of active) b.dispose();
+    for (const b of held) letGo(b);
     throw err;
   }
+  active.add(snapshot);
 }
 
 /** Idempotent; also right for a snapshot that was never activated. */
 export function disposeSnapshot(snapshot: CompiledSnapshot): void {
-  for (const b of snapshot.proxy.balancers.values()) b.dispose();
+  if (!active.delete(snapshot)) {
+    // Never activated: its own balancers (held by no snapshot) are inert and are disposed for good measure.
+    for (const b of snapshot.proxy.balancers.values()) if ((holders.get(b) ?? 0) === 0) b.dispose();
+    return;
+  }
+  for (const b of snapshot.proxy.balancers.values()) letGo(b);
 }
