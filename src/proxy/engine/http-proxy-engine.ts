@@ -1,11 +1,11 @@
-import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { Attempt } from './attempt.js';
 import { timeoutError } from './failure.js';
-import { hasRequestBody, isChunked, requestHeaderObject } from './hop-by-hop.js';
+import { HOP_BY_HOP, hasRequestBody, isChunked, requestHeaderObject } from './hop-by-hop.js';
 import { Tunnels } from './tunnel.js';
 import { depthCheck, poolDepth } from './verify-depth.js';
 import type { ProxyEngine, ProxyHooks, UpstreamRequest } from '../../http/engine.js';
@@ -135,6 +135,27 @@ interface Slot {
   servername: string | undefined;
 }
 
+const UPPER = /[A-Z]/;
+
+/**
+ * The upstream headers for http-proxy, which copies them itself: the caller's own object when cleaning would
+ * change nothing (the usual case: lower-case names, no hop-by-hop field, no undefined value, no chunked body
+ * to declare), so the request pays for one copy, not two.
+ */
+function finalHeaders(headers: OutgoingHttpHeaders, chunked: boolean): OutgoingHttpHeaders {
+  if (!chunked) {
+    let clean = true;
+    for (const name in headers) {
+      if (headers[name] === undefined || HOP_BY_HOP.has(name) || UPPER.test(name)) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) return headers;
+  }
+  return requestHeaderObject(headers, false, chunked);
+}
+
 function lastListener(emitter: IncomingMessage, event: string, before: number): Listener | null {
   if (emitter.listenerCount(event) <= before) return null;
   const all = emitter.listeners(event) as Listener[];
@@ -204,7 +225,7 @@ export class HttpProxyEngine implements ProxyEngine {
     const clientHeaders = req.headers;
     const errors = req.listenerCount('error');
     const aborts = req.listenerCount('aborted');
-    req.headers = requestHeaderObject(up.headers, false, body == null && isChunked(clientHeaders)) as typeof clientHeaders;
+    req.headers = finalHeaders(up.headers, body == null && isChunked(clientHeaders)) as typeof clientHeaders;
     slot.attempt = attempt;
     try {
       this.server.web(req, res, options, attempt.onProxyError);
