@@ -1,8 +1,7 @@
-import { ENV, enter, Namespace, type PdkEnvironment } from './namespace.js';
+import { ENV, enter, Namespace, STATE } from './namespace.js';
 import { rules } from './phase-rules.js';
 import { PdkServiceRequest } from './service-request.js';
 import { PdkServiceResponse } from './service-response.js';
-import type { RequestState } from './state.js';
 import { setRetries, setTimeouts, setTlsCertKey, setTlsVerify, setTlsVerifyDepth, setTlsVerifyStore } from './upstream-edits.js';
 
 const R = rules('kong.service');
@@ -21,13 +20,17 @@ const MAX_TIMEOUT = 2147483646;
  * Kong takes parsed cdata (there is no ngx.ssl here).
  */
 export class PdkService extends Namespace {
-  readonly request: PdkServiceRequest;
-  readonly response: PdkServiceResponse;
+  #request: PdkServiceRequest | null = null;
+  #response: PdkServiceResponse | null = null;
 
-  constructor(state: RequestState, env: PdkEnvironment) {
-    super(state, env);
-    this.request = new PdkServiceRequest(state, env);
-    this.response = new PdkServiceResponse(state, env);
+  /** kong.service.request, made on first use. */
+  get request(): PdkServiceRequest {
+    return (this.#request ??= new PdkServiceRequest(this[STATE], this[ENV]));
+  }
+
+  /** kong.service.response, made on first use. */
+  get response(): PdkServiceResponse {
+    return (this.#response ??= new PdkServiceResponse(this[STATE], this[ENV]));
   }
 
   set_upstream(host: string): Ok | Err {
