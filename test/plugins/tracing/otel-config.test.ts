@@ -5,10 +5,10 @@
  * Kong's warning); read_timeout cuts an export to a collector that never answers, so the queue's retries run
  * on time and the loss is logged.
  */
-import { createServer, type Socket } from 'node:net';
 import t from 'tap';
 import { gatewayWithService, waitFor } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
+import { tcpReceiver } from '../log/receivers.js';
 import { otlpReceiver } from './receivers.js';
 
 t.test('batch_span_count and batch_flush_delay are the queue batch size and delay', async (t) => {
@@ -28,21 +28,8 @@ t.test('batch_span_count and batch_flush_delay are the queue batch size and dela
 });
 
 t.test('read_timeout: a collector that never answers is cut, the queue retries and drops on time', async (t) => {
-  // Accepts, reads and never answers.
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(
-    () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  const port = (server.address() as { port: number }).port;
+  // A TCP server that reads and never answers.
+  const { port } = await tcpReceiver(t);
   const { gw } = await gatewayWithService(t, `
     - name: stuck
       paths: [/stuck]
