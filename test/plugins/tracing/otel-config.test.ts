@@ -2,8 +2,8 @@
  * opentelemetry config fields no other test reaches, through real gateways to collectors on 127.0.0.1
  * (Kong: kong/plugins/opentelemetry/schema.lua; kong/tools/queue.lua get_plugin_params). "Accepted means
  * working": the deprecated batch_span_count / batch_flush_delay become the queue's batch size and delay (with
- * Kong's warning); read_timeout cuts an export to a collector that never answers, so the queue's retries run
- * on time and the loss is logged.
+ * Kong's warning); the deprecated endpoint is traces_endpoint; read_timeout cuts an export to a collector that
+ * never answers, so the queue's retries run on time and the loss is logged.
  */
 import t from 'tap';
 import { gatewayWithService, waitFor } from '../../helpers/gateway.js';
@@ -45,4 +45,18 @@ t.test('read_timeout: a collector that never answers is cut, the queue retries a
   t.equal((await request(gw.port, '/stuck')).status, 200);
   await waitFor('the loss logged', () => gw.logs.some((l) => /could not send entries due to max_retry_time exceeded/.test(String(l.msg))), 4000);
   t.ok(Date.now() - started < 4000, `dropped after ${Date.now() - started} ms (the default 5 s read_timeout would still be waiting)`);
+});
+
+t.test("the deprecated endpoint is the traces endpoint, with Kong's warning", async (t) => {
+  const otlp = await otlpReceiver(t);
+  const { gw } = await gatewayWithService(t, `
+    - name: old
+      paths: [/old]
+      plugins:
+        - name: opentelemetry
+          config: { endpoint: "${otlp.url}", sampling_rate: 1, queue: { max_coalescing_delay: 0.05 } }
+  `);
+  t.equal((await request(gw.port, '/old')).status, 200);
+  await waitFor('the export', () => otlp.spans.some((s) => s.name === 'kong'));
+  t.ok(gw.logs.some((l) => String(l.msg).includes('config.endpoint is deprecated, please use config.traces_endpoint instead')));
 });
