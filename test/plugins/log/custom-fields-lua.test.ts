@@ -80,7 +80,7 @@ t.test('http-log: a chunk that errors is logged, the entry goes out with the oth
   t.match(String(failed('c_nil_index')?.msg), /attempt to index a nil value/, 'a runtime error logged');
 });
 
-t.test('a chunk that never returns is cut at the budget (pcall cannot swallow it); the entry still goes out', async (t) => {
+t.test('a chunk that never returns or allocates without end is cut at the budgets (pcall cannot swallow it); the entry still goes out', async (t) => {
   const path = join(t.testdir(), 'loop.log');
   const { gw } = await gatewayWithService(t, `
     - name: loop
@@ -92,6 +92,7 @@ t.test('a chunk that never returns is cut at the budget (pcall cannot swallow it
             custom_fields_by_lua:
               after: return "after"
               spin: 'local ok = pcall(function() while true do end end) return "swallowed"'
+              mem: 'local s = ("x"):rep(1 << 20) local t = {} for i = 1, 100 do t[i] = s .. i end return #t'
   `);
   const started = Date.now();
   t.equal((await request(gw.port, '/loop')).status, 200);
@@ -99,9 +100,11 @@ t.test('a chunk that never returns is cut at the budget (pcall cannot swallow it
   const took = Date.now() - started;
   t.equal(r!.after, 'after');
   t.notOk('spin' in r!, 'the runaway field is not set');
-  t.ok(took >= 900 && took < 4000, `cut at about 1 s (${took} ms)`);
+  t.notOk('mem' in r!, 'the field past its allocation budget is not set');
+  t.ok(took >= 900 && took < 4500, `the spin cut at 1 s, the allocation at 64 MiB (${took} ms for the entry)`);
   const msg = String(gw.logs.find((l) => String(l.msg).includes("custom_fields_by_lua 'spin' failed"))?.msg);
   t.match(msg, /exceeded its time budget of 1000 ms/);
+  t.match(String(gw.logs.find((l) => String(l.msg).includes("custom_fields_by_lua 'mem' failed"))?.msg), /not enough memory/, 'the 64 MiB allocation budget');
   // The engine is usable afterwards: the next entry is served and logged.
   t.equal((await request(gw.port, '/loop')).status, 200);
   await waitForLines(path, 2);
