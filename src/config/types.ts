@@ -17,7 +17,7 @@ export interface ConfigError {
 }
 
 export interface LoadedConfig {
-  /** Flat, every field present (absent = null), Kong's defaults filled, foreign keys as `{ id }`, deep-frozen. */
+  /** Flat, every field present (absent = null), Kong's defaults filled, foreign keys as `{ id }`; deep-frozen, except as the load worker sends it (the compile freezes it, src/snapshot/intern.ts). */
   readonly entities: Entities;
   /** md5 hex of the raw file bytes (Kong's configuration_hash). */
   readonly hash: string;

@@ -16,6 +16,7 @@ import type { ProxyPlan, RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
 import type { ExplainRequest, Snapshot } from './types.js';
 import { contentKeys } from '../config/content-key.js';
 import { identity, Reuse } from './reuse.js';
+import { internEntities } from './intern.js';
 import type { AdminViews } from './admin-views.js';
 
 export interface CompiledSnapshot extends Snapshot {
@@ -61,8 +62,8 @@ export function* compileSnapshotSteps(
   pluginServices?: PluginServices,
   reuse: Reuse = new Reuse(),
 ): Generator<void, CompiledSnapshot> {
-  const { entities } = config;
-  const keys = config.keys ?? contentKeys(entities);
+  const keys = config.keys ?? contentKeys(config.entities);
+  const entities = yield* internEntities(config.entities, keys, reuse.previous.entities, reuse.next.entities);
   const plugins = compilePlugins(entities, logger, pluginServices, reuse, keys['plugins']);
   yield;
   const balancers = compileBalancers(entities, reuse, keys);

@@ -26,10 +26,12 @@ export interface CompilePieces {
   readonly routes: Map<string, RoutePlan>;
   /** Shared by the snapshots that hold them: src/snapshot/lifecycle.ts activates and disposes them by count. */
   readonly balancers: Map<string, BalancerPlan>;
+  /** Frozen entities by collection and content key (src/snapshot/intern.ts). */
+  readonly entities: Map<string, object>;
 }
 
 export function emptyPieces(): CompilePieces {
-  return { plugins: new Map(), chains: new Map(), services: new Map(), routes: new Map(), balancers: new Map() };
+  return { plugins: new Map(), chains: new Map(), services: new Map(), routes: new Map(), balancers: new Map(), entities: new Map() };
 }
 
 /**
