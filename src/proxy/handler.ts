@@ -16,7 +16,7 @@ import type { RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
 import type { RequestState } from '../pdk/state.js';
 import { writeBuffered } from './engine/client-response.js';
 import type { ProxyEngine, ProxyHooks, UpstreamFailureKind, UpstreamRequest } from '../http/engine.js';
-import { SERVER_TOKEN, sendKongMessage } from '../http/kong-response.js';
+import { type GeneratedHeaderSwitches, SERVER_TOKEN, sendKongMessage } from '../http/kong-response.js';
 import { newRequestId } from './request-id.js';
 import { bufferRequestBody } from './request-buffering.js';
 import type { ProxySettings } from './settings.js';
@@ -198,7 +198,7 @@ export class Exchange implements ProxyHooks {
 
   fail(status: number, message: string): void {
     if (this.phases !== null) this.phases.respond(status, message);
-    else sendKongMessage(this.res, status, message, this.requestId, this.startedAt, this.req.headers.accept);
+    else sendKongMessage(this.res, status, message, this.requestId, this.startedAt, this.req.headers.accept, undefined, this.ctx.settings);
   }
 }
 
@@ -320,11 +320,15 @@ export function replyPlain(
   headers: Record<string, string> | undefined,
   requestId: string,
   startedAt: number,
+  settings: GeneratedHeaderSwitches,
 ): void {
   if (message === '') {
-    res.writeHead(status, { ...headers, 'Content-Length': '0', Server: SERVER_TOKEN, 'X-Kong-Request-Id': requestId });
+    const out: Record<string, string> = { ...headers, 'Content-Length': '0' };
+    if (settings.serverTokens) out.Server = SERVER_TOKEN;
+    if (settings.requestIdDownstream) out['X-Kong-Request-Id'] = requestId;
+    res.writeHead(status, out);
     res.end();
-  } else sendKongMessage(res, status, message, requestId, startedAt, req.headers.accept, headers);
+  } else sendKongMessage(res, status, message, requestId, startedAt, req.headers.accept, headers, settings);
 }
 
 /** Plugin-aware flow, installed by src/proxy/plugin-flow.ts (kept apart so the fast path stays small). */
@@ -370,7 +374,7 @@ export function createProxyHandler(
     try {
       if (badHost(req)) {
         // nginx refuses these before Kong (and any plugin) sees them, and closes the connection.
-        replyPlain(res, req, 400, 'Bad request', CLOSE, requestId, startedAt);
+        replyPlain(res, req, 400, 'Bad request', CLOSE, requestId, startedAt, ctx.settings);
         return;
       }
       const routed = route(ctx, snap, req, scheme);
@@ -386,12 +390,12 @@ export function createProxyHandler(
         return;
       }
       if (answer) {
-        replyPlain(res, req, routed.status, routed.message, routed.headers, requestId, startedAt);
+        replyPlain(res, req, routed.status, routed.message, routed.headers, requestId, startedAt, ctx.settings);
         return;
       }
       const service = routed.match.route.service;
       if (service === null) {
-        replyPlain(res, req, 503, 'no Service found with those values', undefined, requestId, startedAt);
+        replyPlain(res, req, 503, 'no Service found with those values', undefined, requestId, startedAt, ctx.settings);
         return;
       }
       const websocket = upgradeHead !== null;
@@ -403,7 +407,7 @@ export function createProxyHandler(
       else exchange.send();
     } catch (err) {
       ctx.logger.error('request failed', { error: (err as Error).stack ?? String(err), request_id: requestId });
-      replyPlain(res, req, 500, 'An unexpected error occurred', undefined, requestId, startedAt);
+      replyPlain(res, req, 500, 'An unexpected error occurred', undefined, requestId, startedAt, ctx.settings);
     }
   };
 }

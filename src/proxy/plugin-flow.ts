@@ -123,6 +123,7 @@ class PluginResponse implements ResponsePhases {
       state.requestId,
       state.startedAt,
       out as Record<string, string>,
+      this.ctx.settings,
     );
   }
 

@@ -26,3 +26,35 @@ t.test('headers off: no Server, Via or X-Kong-* informational headers', async (t
   const missing = await request(gw.port, '/x', { headers: { host: 'x' } });
   t.equal(missing.status, 200);
 });
+
+// Kong's own answers follow `headers` too (kong.response.exit and its error handlers add Server only with
+// server_tokens, X-Kong-Response-Latency only with latency_tokens, X-Kong-Request-Id only when enabled).
+t.test("the gateway's own answers carry only the headers `headers` enables", async (t) => {
+  const routes = `
+    - { name: r, paths: [/r] }
+    - name: denied
+      paths: [/denied]
+      plugins: [{ name: request-termination, config: { status_code: 403, message: denied } }]
+    - name: empty
+      paths: [/empty]
+      plugins: [{ name: request-termination, config: { status_code: 204 } }]
+  `;
+  const answers: [what: string, path: string, status: number, headers?: Record<string, string>][] = [
+    ['no route (the fast path)', '/nowhere', 404],
+    ['a plugin exit', '/denied', 403],
+    ['a plugin exit without a body', '/empty', 204],
+    ['a bad Host', '/r', 400, { host: 'a/b' }],
+  ];
+  const generated = { server: 'serverTokens', 'x-kong-response-latency': 'latencyTokens', 'x-kong-request-id': 'requestIdDownstream' } as const;
+  for (const setting of ['off', 'latency_tokens', 'server_tokens,X-Kong-Request-Id', 'server_tokens,latency_tokens,X-Kong-Request-Id']) {
+    const settings = parseHeaders(setting);
+    const { gw } = await gatewayWithService(t, routes, { gateway: { settings } });
+    for (const [what, path, status, headers] of answers) {
+      const res = await request(gw.port, path, headers ? { headers } : {});
+      t.equal(res.status, status, `${setting}: ${what}`);
+      for (const [h, key] of Object.entries(generated)) {
+        t.equal(res.headers[h] !== undefined, settings[key], `${setting}: ${what}: ${h} ${settings[key] ? 'present' : 'absent'}`);
+      }
+    }
+  }
+});
