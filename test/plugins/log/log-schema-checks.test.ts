@@ -5,19 +5,9 @@
  * marked "sluice:" are sluice's own refusals of a value it could not serve. Line numbers are Kong's master at
  * 22246ef.
  */
-import t from 'tap';
-import { loadConfigText } from '../../../src/config/load.js';
 import { DEFAULT_METRICS } from '../../../src/plugins/statsd/schema.js';
+import { type PluginRow, testPluginRows } from '../../helpers/plugin-rows.js';
 
-interface Row {
-  readonly kong: string;
-  readonly plugin: string;
-  readonly config: Record<string, unknown>;
-  /** Expected errors as `path: message` (a RegExp where the text quotes a JavaScript engine), or `ok`. */
-  readonly want: 'ok' | readonly (string | RegExp)[];
-  /** With `ok`: fields the loaded config must hold (Kong's defaults). */
-  readonly has?: Record<string, unknown>;
-}
 
 const C = 'plugins[0].config';
 const BAD_FILENAME = [`${C}.path: not a valid filename`];
@@ -27,7 +17,7 @@ const METRIC_NAMES =
 const tcp = { host: 'logs.test', port: 5000 };
 const metric = (m: Record<string, unknown>) => ({ metrics: [m] });
 
-const rows: Row[] = [
+const rows: PluginRow[] = [
   // ── file-log (schema.lua:9-16; spec 02-schema_spec.lua) ──
   { kong: 'file-log spec: path is required', plugin: 'file-log', config: { reopen: true }, want: [`${C}.path: required field missing`] },
   { kong: 'file-log spec: rejects *', plugin: 'file-log', config: { path: '/ovo*', reopen: true }, want: BAD_FILENAME },
@@ -181,34 +171,10 @@ const rows: Row[] = [
       `${C}.workspace_identifier_default: expected one of: workspace_id, workspace_name`,
     ],
   },
-  ...['dogstatsd', 'influxdb', 'librato', 'signalfx'].map((style): Row => ({ kong: `statsd spec: accepts tag_style ${style}`, plugin: 'statsd', config: { tag_style: style }, want: 'ok' })),
+  ...['dogstatsd', 'influxdb', 'librato', 'signalfx'].map((style): PluginRow => ({ kong: `statsd spec: accepts tag_style ${style}`, plugin: 'statsd', config: { tag_style: style }, want: 'ok' })),
   { kong: 'statsd spec: rejects invalid tag_style', plugin: 'statsd', config: { tag_style: 'invalid type' }, want: [`${C}.tag_style: expected one of: dogstatsd, influxdb, librato, signalfx`] },
   { kong: 'statsd schema.lua:160 host typedef', plugin: 'statsd', config: { host: 'statsd.test:8125' }, want: [`${C}.host: must not have a port`] },
   { kong: 'statsd schema.lua:200-220 deprecated queue_size still accepted', plugin: 'statsd', config: { queue_size: 5, flush_timeout: 1, retry_count: 3 }, want: 'ok' },
 ];
 
-function load(row: Row) {
-  // JSON is YAML: the config goes in exactly as written.
-  const text = `_format_version: "3.0"\nplugins:\n  - ${JSON.stringify({ name: row.plugin, config: row.config })}\n`;
-  return loadConfigText(text, 'kong.yaml', { env: {} });
-}
-
-for (const row of rows) {
-  t.test(`${row.plugin}: ${row.kong}`, async (t) => {
-    const r = load(row);
-    if (row.want === 'ok') {
-      t.ok(r.ok, r.ok ? 'loads' : r.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
-      if (r.ok && row.has) t.has(r.config.entities.plugins[0]!.config, row.has, "Kong's defaults");
-      return;
-    }
-    t.notOk(r.ok, 'refused');
-    const got = r.ok ? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
-    t.equal(got.length, row.want.length, `${row.want.length} error(s): ${got.join(' | ')}`);
-    for (const want of row.want) {
-      t.ok(
-        got.some((g) => (typeof want === 'string' ? g === want : want.test(g))),
-        `${String(want)}\n  got: ${got.join(' | ')}`,
-      );
-    }
-  });
-}
+testPluginRows(rows);
