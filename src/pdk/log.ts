@@ -1,10 +1,16 @@
 import type { LogFields, LogLevel } from '../log/logger.js';
 import { ENV, enter, Namespace } from './namespace.js';
 import { type PhaseRule, rules } from './phase-rules.js';
-import { serializeLog } from './serialize.js';
+import { serializeLog, serializeLogJson } from './serialize.js';
 import type { RequestState, SerializeMode } from './state.js';
 
 const R = rules('kong.log');
+
+/**
+ * sluice's JSON log plugins read kong.log.serialize() as text through this key: the same text JSON.stringify
+ * makes of the record, built without the record. Not Kong's PDK, so a symbol, not a name functions could call.
+ */
+export const SERIALIZED_JSON: unique symbol = Symbol('kong.log.serialize as JSON');
 
 /**
  * kong.log: Kong's eight levels onto sluice's four (notice → info; crit, alert, emerg → error). Arguments are
@@ -47,6 +53,11 @@ export class PdkLog extends Namespace {
   /** Kong's kong.log.serialize(): the request summary log plugins send. */
   serialize(): Record<string, unknown> {
     return serializeLog(enter(this, R.serialize));
+  }
+
+  /** kong.log.serialize() as JSON text (SERIALIZED_JSON): the same phase rule as serialize(). */
+  [SERIALIZED_JSON](): string {
+    return serializeLogJson(enter(this, R.serialize));
   }
 
   /**

@@ -9,60 +9,154 @@ import type { RequestState, SerializeMode } from './state.js';
  * consumer, client_ip, started_at, source, workspace, workspace_name; then set_serialize_value's edits.
  * Route, service and consumer are the (frozen) entities themselves; edits copy what they change.
  */
-export function serializeLog(state: RequestState): Record<string, unknown> {
-  const out = baseSerialize(state);
+export function serializeLog(state: RequestState, now = performance.now()): Record<string, unknown> {
+  const out = baseSerialize(state, now);
   const edits = state.serializeValues;
   if (edits !== null) for (const [key, value, mode] of edits) edit(out, key, value, mode);
   return out;
 }
 
+/**
+ * `JSON.stringify(serializeLog(state, now))`, the text the JSON log plugins send, written without building the
+ * record first: route, service and consumer are frozen snapshot entities, so their JSON is made once per entity
+ * and reused by every request that logs them. With set_serialize_value's edits it is the record's JSON.
+ */
+export function serializeLogJson(state: RequestState, now = performance.now()): string {
+  if (state.serializeValues !== null) return JSON.stringify(serializeLog(state, now));
+  const { req } = state;
+  const f = factsOf(state, now);
+  const query = state.query.length > 1 ? JSON.stringify(parseQuery(state.query.slice(1), 100)) : '{}';
+  const tls = tlsInfo(req.socket as Partial<TLSSocket>);
+  const credential = state.credential;
+  const route = state.route?.entity;
+  const service = state.service?.entity;
+  const consumer = state.consumer;
+  const ip = req.socket.remoteAddress;
+  const source = state.responseSource;
+  return (
+    `{"request":{"id":${JSON.stringify(state.requestId)},"uri":${JSON.stringify(f.uri)},"url":${JSON.stringify(f.url)}` +
+    `,"querystring":${query},"method":${JSON.stringify(req.method)},"headers":${JSON.stringify(requestHeaders(state, false))}` +
+    `,"size":${num(f.requestSize)}${tls !== undefined ? `,"tls":${JSON.stringify(tls)}` : ''}}` +
+    `,"upstream_uri":${JSON.stringify(f.upstreamUri)},"upstream_status":${JSON.stringify(f.upstreamStatus)}` +
+    `,"response":{"status":${num(f.status)},"headers":${JSON.stringify(f.responseHeaders)},"size":${num(f.responseSize)}}` +
+    `,"latencies":{"kong":${num(f.kong)},"proxy":${num(f.proxy)},"request":${num(f.total)},"receive":${num(f.receive)}}` +
+    (state.tries !== null ? `,"tries":${JSON.stringify(state.tries)}` : '') +
+    (credential !== null ? `,"authenticated_entity":${JSON.stringify(authenticatedEntity(state, credential))}` : '') +
+    (route !== undefined ? `,"route":${entityJson(route)}` : '') +
+    (service !== undefined ? `,"service":${entityJson(service)}` : '') +
+    (consumer !== null ? `,"consumer":${entityJson(consumer)}` : '') +
+    (ip !== undefined ? `,"client_ip":${JSON.stringify(ip)}` : '') +
+    `,"started_at":${num(f.startedAt)}` +
+    (source !== null ? `,"source":"${SOURCE_NAMES[source]}"` : '') +
+    `,"workspace":${WORKSPACE_ID},"workspace_name":${WORKSPACE_NAME}}`
+  );
+}
+
 // Kong's RESPONSE_SOURCE.NAMES: the serialized `source` says who answered.
 const SOURCE_NAMES = { service: 'upstream', exit: 'kong', error: 'kong' } as const;
+const WORKSPACE_ID = JSON.stringify(DEFAULT_WORKSPACE.id);
+const WORKSPACE_NAME = JSON.stringify(DEFAULT_WORKSPACE.name);
 
-function baseSerialize(state: RequestState): Record<string, unknown> {
+/** The record's computed values, shared by the object and the text. */
+interface Facts {
+  readonly uri: string;
+  readonly url: string;
+  readonly requestSize: number;
+  readonly upstreamUri: string;
+  readonly upstreamStatus: string;
+  readonly status: number;
+  readonly responseHeaders: object;
+  readonly responseSize: number;
+  readonly kong: number;
+  readonly proxy: number;
+  readonly total: number;
+  readonly receive: number;
+  readonly startedAt: number;
+}
+
+function factsOf(state: RequestState, now: number): Facts {
   const { req, res } = state;
-  const now = performance.now();
-  const requestUri = state.rawPath + state.query;
-  // var.host (lowercased Host without its port) and the port the request came in on (var.server_port).
-  const host = hostOf(req.headers.host);
-  const headers: Record<string, unknown> = { ...req.headers };
+  const uri = state.rawPath + state.query;
+  const proxy = state.upstreamLatencyMs ?? -1;
+  const total = Math.round(now - state.startedAt);
+  return {
+    uri,
+    // var.host (lowercased Host without its port) and the port the request came in on (var.server_port).
+    url: `${state.scheme}://${hostOf(req.headers.host)}:${state.serverPort}${uri}`,
+    requestSize: requestLength(state),
+    upstreamUri: state.upstream?.path ?? '',
+    upstreamStatus: state.upstreamStatus === null ? '' : String(state.upstreamStatus),
+    status: state.responseStatus || res.statusCode,
+    responseHeaders: state.responseHeaders ?? res.getHeaders(),
+    responseSize: (req.socket.bytesWritten ?? 0) - state.bytesWrittenBefore,
+    // KONG_PROXY_LATENCY (start → upstream request sent) for proxied requests, KONG_RESPONSE_LATENCY (start →
+    // the answer) for exits and errors.
+    kong: state.proxyLatencyMs ?? state.responseLatencyMs ?? 0,
+    proxy,
+    total,
+    // KONG_RECEIVE_TIME: upstream headers → last byte of the response.
+    receive: state.proxyLatencyMs !== null && proxy >= 0 ? Math.max(0, total - state.proxyLatencyMs - proxy) : 0,
+    startedAt: Math.round(performance.timeOrigin + state.startedAt),
+  };
+}
+
+/** The request's headers with the HTTP credentials redacted; a copy when `copy` or when something is redacted. */
+function requestHeaders(state: RequestState, copy: boolean): Record<string, unknown> {
+  const h = state.req.headers;
+  if (!copy && h.authorization === undefined && h['proxy-authorization'] === undefined) return h;
+  const headers: Record<string, unknown> = { ...h };
   if (headers.authorization !== undefined) headers.authorization = 'REDACTED';
   if (headers['proxy-authorization'] !== undefined) headers['proxy-authorization'] = 'REDACTED';
-  const proxy = state.upstreamLatencyMs ?? -1;
-  // KONG_PROXY_LATENCY (start → upstream request sent) for proxied requests, KONG_RESPONSE_LATENCY (start →
-  // the answer) for exits and errors.
-  const kong = state.proxyLatencyMs ?? state.responseLatencyMs ?? 0;
-  const total = Math.round(now - state.startedAt);
-  // KONG_RECEIVE_TIME: upstream headers → last byte of the response.
-  const receive = state.proxyLatencyMs !== null && proxy >= 0 ? Math.max(0, total - state.proxyLatencyMs - proxy) : 0;
+  return headers;
+}
+
+function authenticatedEntity(state: RequestState, credential: NonNullable<RequestState['credential']>): Record<string, unknown> {
+  return { id: credential.id, consumer_id: credential.consumer_id ?? state.consumer?.id };
+}
+
+// JSON of frozen entities, made once: a frozen object's JSON cannot change.
+const ENTITY_JSON = new WeakMap<object, string>();
+
+function entityJson(entity: object): string {
+  let text = ENTITY_JSON.get(entity);
+  if (text === undefined) {
+    text = JSON.stringify(entity);
+    if (Object.isFrozen(entity)) ENTITY_JSON.set(entity, text);
+  }
+  return text;
+}
+
+/** A number as JSON writes it (non-finite ones are null). */
+function num(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+function baseSerialize(state: RequestState, now: number): Record<string, unknown> {
+  const { req } = state;
+  const f = factsOf(state, now);
   const credential = state.credential;
   const out: Record<string, unknown> = {
     request: {
       id: state.requestId,
-      uri: requestUri,
-      url: `${state.scheme}://${host}:${state.serverPort}${requestUri}`,
+      uri: f.uri,
+      url: f.url,
       querystring: parseQuery(state.query.slice(1), 100),
       method: req.method,
-      headers,
-      size: requestLength(state),
+      headers: requestHeaders(state, true),
+      size: f.requestSize,
       tls: tlsInfo(req.socket as Partial<TLSSocket>),
     },
-    upstream_uri: state.upstream?.path ?? '',
-    upstream_status: state.upstreamStatus === null ? '' : String(state.upstreamStatus),
-    response: {
-      status: state.responseStatus || res.statusCode,
-      headers: state.responseHeaders ?? res.getHeaders(),
-      size: (req.socket.bytesWritten ?? 0) - state.bytesWrittenBefore,
-    },
-    latencies: { kong, proxy, request: total, receive },
+    upstream_uri: f.upstreamUri,
+    upstream_status: f.upstreamStatus,
+    response: { status: f.status, headers: f.responseHeaders, size: f.responseSize },
+    latencies: { kong: f.kong, proxy: f.proxy, request: f.total, receive: f.receive },
     tries: state.tries ?? undefined,
-    authenticated_entity:
-      credential !== null ? { id: credential.id, consumer_id: credential.consumer_id ?? state.consumer?.id } : undefined,
+    authenticated_entity: credential !== null ? authenticatedEntity(state, credential) : undefined,
     route: state.route?.entity ?? undefined,
     service: state.service?.entity ?? undefined,
     consumer: state.consumer ?? undefined,
     client_ip: req.socket.remoteAddress,
-    started_at: Math.round(performance.timeOrigin + state.startedAt),
+    started_at: f.startedAt,
     source: state.responseSource !== null ? SOURCE_NAMES[state.responseSource] : undefined,
     workspace: DEFAULT_WORKSPACE.id,
     workspace_name: DEFAULT_WORKSPACE.name,

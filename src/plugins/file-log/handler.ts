@@ -19,7 +19,7 @@ export default definePlugin<Config>({
   create(config, ctx) {
     const sinks = ctx.logSinks;
     const { path, reopen } = config;
-    const emit = (record: Record<string, unknown>) => sinks.file(path).write(`${JSON.stringify(record)}\n`, reopen);
+    const emit = (json: string) => sinks.file(path).write(`${json}\n`, reopen);
     return logEachRequest('file-log', config.custom_fields_by_lua, emit);
   },
 });

@@ -37,8 +37,8 @@ export default definePlugin<Config>({
     for (const w of warnings) ctx.logger.warn(w);
     const endpoint = endpointOf({ ...config, single: params.maxBatchSize === 1 });
     const queues = ctx.queues;
-    return logEachRequest('http-log', config.custom_fields_by_lua, (record, kong) => {
-      const err = queues.enqueue(params, sendBatch, endpoint, JSON.stringify(record));
+    return logEachRequest('http-log', config.custom_fields_by_lua, (json, kong) => {
+      const err = queues.enqueue(params, sendBatch, endpoint, json);
       if (err !== null) kong.log.err('Failed to enqueue log entry to log server: ', err);
     });
   },

@@ -13,6 +13,7 @@
  * until a deadline; what is left then is dropped and counted.
  */
 import type { Logger } from '../../log/logger.js';
+import { Fifo } from './fifo.js';
 
 export interface QueueParams {
   readonly name: string;
@@ -52,8 +53,7 @@ export class Queue<T, C> {
   #params: QueueParams;
   #handler: BatchHandler<T, C>;
   #conf: C;
-  // A ring would save the shift; batches are small and the array is compacted as it drains.
-  #entries: T[] = [];
+  #entries = new Fifo<T>();
   #bytes = 0;
   #dropped = 0;
   #sent = 0;
@@ -152,7 +152,7 @@ export class Queue<T, C> {
       if (this.#entries.length > 0) {
         this.#error(`could not send entries before shutdown. ${this.#entries.length} queue entries were lost`);
         this.#dropped += this.#entries.length;
-        this.#entries = [];
+        this.#entries.clear();
         this.#bytes = 0;
       }
     }
@@ -161,7 +161,7 @@ export class Queue<T, C> {
   async #drain(): Promise<void> {
     while (this.#entries.length > 0 && !this.#closed) {
       await this.#coalesce();
-      const batch = this.#entries.splice(0, Math.min(this.#params.maxBatchSize, this.#entries.length));
+      const batch = this.#entries.take(this.#params.maxBatchSize);
       if (this.#params.maxBytes !== null) for (const e of batch) this.#bytes -= byteLength(e);
       if (this.#droppingEpisode) {
         this.#info('queue resumed processing');
@@ -236,7 +236,7 @@ export class Queue<T, C> {
   }
 
   #dropOldest(n: number): void {
-    const gone = this.#entries.splice(0, n);
+    const gone = this.#entries.take(n);
     for (const e of gone) this.#bytes -= byteLength(e);
     this.#dropped += gone.length;
     this.#droppingEpisode = true;

@@ -1,5 +1,5 @@
 import { definePlugin } from '../define.js';
-import { logEachRequest } from '../log-common/log-entry.js';
+import { logEachRecord } from '../log-common/log-entry.js';
 import { type Facility, FACILITIES, type Severity, SEVERITIES, schema } from './schema.js';
 
 interface Config {
@@ -36,6 +36,6 @@ export default definePlugin<Config>({
       const p = status >= 500 ? serverError : status >= 400 ? clientError : success;
       if (p >= 0) sinks.syslog().send(p, JSON.stringify(record));
     };
-    return logEachRequest('syslog', config.custom_fields_by_lua, emit);
+    return logEachRecord('syslog', config.custom_fields_by_lua, emit);
   },
 });

@@ -31,7 +31,7 @@ export default definePlugin<Config>({
       tls: config.tls,
       sni: config.tls_sni ?? null,
     });
-    const emit = (record: Record<string, unknown>) => sinks.tcp(dest).send(`${JSON.stringify(record)}\n`);
+    const emit = (json: string) => sinks.tcp(dest).send(`${json}\n`);
     return logEachRequest('tcp-log', config.custom_fields_by_lua, emit);
   },
 });

@@ -19,7 +19,7 @@ export default definePlugin<Config>({
   create(config, ctx) {
     const sinks = ctx.logSinks;
     const { host, port } = config;
-    const emit = (record: Record<string, unknown>) => sinks.udp('udp-log', host, port).send(JSON.stringify(record));
+    const emit = (json: string) => sinks.udp('udp-log', host, port).send(json);
     return logEachRequest('udp-log', config.custom_fields_by_lua, emit);
   },
 });
