@@ -51,12 +51,13 @@ export function endpointOf(config: {
 
 /** The queue's batch handler: one request per batch, a JSON array of the entries (already JSON text). */
 export const sendBatch: BatchHandler<string, Endpoint> = async (ep, batch) => {
-  const body = ep.single ? batch[0]! : `[${batch.join(',')}]`;
+  // Encoded once: its length and the bytes sent come from the same pass.
+  const body = Buffer.from(ep.single ? batch[0]! : `[${batch.join(',')}]`);
   let res;
   try {
     res = await request(ep.url, {
       method: ep.method as 'POST',
-      headers: { ...ep.headers, 'content-length': String(Buffer.byteLength(body)) },
+      headers: { ...ep.headers, 'content-length': String(body.length) },
       body,
       dispatcher: ep.dispatcher,
       headersTimeout: ep.timeoutMs,

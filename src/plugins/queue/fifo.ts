@@ -25,6 +25,13 @@ export class Fifo<T> {
     return out;
   }
 
+  /** Sums `f` over the entries queued now. */
+  sum(f: (item: T) => number): number {
+    let n = 0;
+    for (let i = this.#head; i < this.#items.length; i++) n += f(this.#items[i] as T);
+    return n;
+  }
+
   clear(): void {
     this.#items = [];
     this.#head = 0;

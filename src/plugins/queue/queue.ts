@@ -76,6 +76,8 @@ export class Queue<T, C> {
 
   /** Kong: the latest configuration seen for a queue's name is the one its handler gets. */
   update(params: QueueParams, handler: BatchHandler<T, C>, conf: C): void {
+    // Bytes are counted only under a byte bound: a bound that appears counts what is already queued.
+    if (params.maxBytes !== null && this.#params.maxBytes === null) this.#bytes = this.#entries.sum(byteLength);
     this.#params = params;
     this.#handler = handler;
     this.#conf = conf;
@@ -102,7 +104,8 @@ export class Queue<T, C> {
       this.#inflightAlone.add(alone);
       return null;
     }
-    const size = byteLength(entry);
+    // Only a byte-bounded queue counts bytes: measuring a 2 KB JSON entry is a scan of it.
+    const size = p.maxBytes !== null ? byteLength(entry) : 0;
     if (p.maxBytes !== null && size > p.maxBytes) {
       const msg = `string to be queued is longer (${size} bytes) than the queue's max_bytes (${p.maxBytes} bytes)`;
       this.#error(msg);
@@ -128,7 +131,8 @@ export class Queue<T, C> {
     }
     this.#entries.push(entry);
     this.#bytes += size;
-    if (this.#wake !== null) this.#wake();
+    // A coalescing wait ends early only for a full batch; waking it for every entry would re-arm its timer each time.
+    if (this.#wake !== null && this.#entries.length >= p.maxBatchSize) this.#wake();
     if (this.#running === null) this.#running = this.#drain().finally(() => (this.#running = null));
     return null;
   }
@@ -237,7 +241,7 @@ export class Queue<T, C> {
 
   #dropOldest(n: number): void {
     const gone = this.#entries.take(n);
-    for (const e of gone) this.#bytes -= byteLength(e);
+    if (this.#params.maxBytes !== null) for (const e of gone) this.#bytes -= byteLength(e);
     this.#dropped += gone.length;
     this.#droppingEpisode = true;
   }

@@ -173,6 +173,23 @@ t.test('max_bytes: an entry larger than the bound is refused; older ones make ro
   await until(() => q.idle);
 });
 
+t.test('max_bytes set by a later configuration counts what is already queued', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const handler = async (): Promise<true> => (await gate, true);
+  const q = new Queue<string, null>(params(), handler, null, memoryLog().log);
+  q.enqueue('first');
+  await until(() => q.count === 0); // in flight, holding the queue
+  q.enqueue('aaaa');
+  q.enqueue('bbbb'); // 8 bytes queued while no byte bound was set
+  q.update(params({ maxBytes: 10 }), handler, null);
+  q.enqueue('cccc'); // 12 bytes would be queued: 'aaaa' goes
+  t.equal(q.stats().dropped, 1, 'the entries queued before the bound count against it');
+  t.equal(q.count, 2);
+  release();
+  await until(() => q.idle);
+});
+
 t.test('concurrency_limit -1 sends every entry alone, at once', async (t) => {
   const batches: string[][] = [];
   const q = new Queue<string, null>(params({ concurrencyLimit: -1, maxBatchSize: 10, maxCoalescingDelay: 10 }), async (_c, b) => (batches.push([...b]), true), null, memoryLog().log);
