@@ -6,6 +6,7 @@
  */
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { ConfigError } from './types.js';
+import { parseYamlSubset } from './yaml-subset.js';
 
 /** Larger files are refused before parsing (a runaway generator, not a config). */
 export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
@@ -35,6 +36,24 @@ export function parseConfigText(text: string, filename: string): ParseResult {
     return fail('empty configuration', 'a kong.yaml needs at least `_format_version: "3.0"`');
   }
   const isJson = filename.toLowerCase().endsWith('.json');
+  // Most files are in the subset yaml-subset.ts reads (10x to 20x faster, no syntax tree kept); positions are
+  // only asked for when there is an error to report, and then come from the library's parse of the same text.
+  const value = isJson ? null : parseYamlSubset(text);
+  if (value !== null) {
+    let positions: Parsed | null | undefined;
+    const locate = (path: readonly Segment[], key = false): Position | undefined => {
+      if (positions === undefined) {
+        const full = parseWithLibrary(text, isJson);
+        positions = full.ok ? full.parsed : null;
+      }
+      return positions?.locate(path, key);
+    };
+    return { ok: true, parsed: { value, locate } };
+  }
+  return parseWithLibrary(text, isJson);
+}
+
+function parseWithLibrary(text: string, isJson: boolean): ParseResult {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
