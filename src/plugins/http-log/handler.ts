@@ -38,7 +38,7 @@ export default definePlugin<Config>({
     const endpoint = endpointOf({ ...config, single: params.maxBatchSize === 1 });
     const queues = ctx.queues;
     return logEachRequest('http-log', config.custom_fields_by_lua, (json, kong) => {
-      const err = queues.enqueue(params, sendBatch, endpoint, json);
+      const err = queues.enqueue(params, sendBatch, endpoint, Buffer.from(json));
       if (err !== null) kong.log.err('Failed to enqueue log entry to log server: ', err);
     });
   },

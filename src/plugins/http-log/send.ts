@@ -49,10 +49,26 @@ export function endpointOf(config: {
   });
 }
 
-/** The queue's batch handler: one request per batch, a JSON array of the entries (already JSON text). */
-export const sendBatch: BatchHandler<string, Endpoint> = async (ep, batch) => {
-  // Encoded once: its length and the bytes sent come from the same pass.
-  const body = Buffer.from(ep.single ? batch[0]! : `[${batch.join(',')}]`);
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/**
+ * The queue's batch handler: one request per batch, a JSON array of the entries. Entries are queued as
+ * encoded JSON (one small Buffer each, not a string tree kept alive until the batch goes), so a batch is
+ * copied together once.
+ */
+export const sendBatch: BatchHandler<Buffer, Endpoint> = async (ep, batch) => {
+  let body = batch[0]!;
+  if (!ep.single) {
+    const parts: Buffer[] = [OPEN];
+    for (let i = 0; i < batch.length; i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(batch[i]!);
+    }
+    parts.push(CLOSE);
+    body = Buffer.concat(parts);
+  }
   let res;
   try {
     res = await request(ep.url, {

@@ -23,7 +23,7 @@ export interface QueueParams {
   /** Seconds. */
   readonly maxCoalescingDelay: number;
   readonly maxEntries: number;
-  /** Bytes of string entries; null: no byte bound. */
+  /** Bytes of string (or Buffer) entries; null: no byte bound. */
   readonly maxBytes: number | null;
   /** Seconds; -1 retries nothing. */
   readonly maxRetryTime: number;
@@ -46,7 +46,8 @@ export interface QueueStats {
 const CAPACITY_WARNING = 0.8;
 const COALESCE_MIN_S = 0.05;
 
-const byteLength = (v: unknown): number => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+// Kong's max_bytes bounds string entries; an entry already encoded counts its bytes.
+const byteLength = (v: unknown): number => (typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) ? v.length : 0);
 
 export class Queue<T, C> {
   readonly #log: Logger;
