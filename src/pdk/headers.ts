@@ -53,7 +53,7 @@ export function headerValue(name: unknown, value: unknown): string | string[] {
   }
   let out: string | string[];
   if (typeof value === 'string') out = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') out = String(value);
+  else if (typeof value === 'number' || typeof value === 'boolean') return String(value); // never a line break
   else if (Array.isArray(value)) {
     for (const v of value) {
       if (typeof v !== 'string') throw new Error(`invalid header value in array "${name}": got ${luaType(v)}, expected string`);
