@@ -19,7 +19,7 @@ import { joinPath } from './errors.js';
 import { flatten, type FlatRows } from './flatten.js';
 import { contentKeys } from './content-key.js';
 import { migrateRoutePaths } from './migrate.js';
-import { type FieldProblem, normalizeRow } from './normalize.js';
+import { type FieldProblem, normalizeRow, stampRow } from './normalize.js';
 import { type Parsed, parseConfigText } from './parse.js';
 import { resolveReferences } from './references.js';
 import { secretValues, withRedactions } from './secret-values.js';
@@ -32,6 +32,11 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Clock for created_at/updated_at (ms). */
   now?: number;
+  /**
+   * Whether the result is deep-frozen (default true). The load worker's result is copied to the main thread,
+   * which freezes only what it has not seen (src/snapshot/intern.ts): freezing it in the worker is lost work.
+   */
+  freeze?: boolean;
 }
 
 export function md5(text: string | Buffer): string {
@@ -87,7 +92,7 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   const transform = value._transform !== false;
   const problems: FieldProblem[] = [];
   const rows = flatten(value);
-  for (const list of rows.values()) for (const row of list) normalizeRow(row, now, problems);
+  for (const list of rows.values()) for (const row of list) normalizeRow(row, null, problems);
   resolveReferences(rows, problems);
   deriveValues(rows, { hash, transform });
   checkUniqueness(rows, problems);
@@ -97,7 +102,11 @@ function load(text: string, filename: string, opts: LoadOptions): LoadResult {
   if (problems.length > 0) return fail(problems);
 
   const entities = toEntities(rows);
-  return { ok: true, config: deepFreeze({ entities, hash, formatVersion: fv as string, transform, keys: contentKeys(entities) }) };
+  // Keys before the clock's stamps (the entities are the rows' values, stamped in place after).
+  const keys = contentKeys(entities);
+  for (const list of rows.values()) for (const row of list) stampRow(row, now);
+  const config = { entities, hash, formatVersion: fv as string, transform, keys };
+  return { ok: true, config: opts.freeze === false ? config : deepFreeze(config) };
 }
 
 function located(doc: Parsed, path: readonly (string | number)[], key: boolean, message: string, hint?: string): ConfigError {

@@ -59,10 +59,10 @@ function holdsRecords(s: Record<string, unknown>): boolean {
 
 /**
  * Rebuilds the record with every schema field, in schema order: absent or null → default or null, sets without
- * duplicates, input-only keys (`url`, `_comment`, nested children) dropped. One shape per entity also keeps
+ * duplicates, input-only keys (`url`, `_comment`, nested children) dropped; with a clock (`now`), stamped. One shape per entity also keeps
  * everything downstream fast.
  */
-export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]): void {
+export function normalizeRow(row: FlatRow, now: number | null, problems: FieldProblem[]): void {
   const v = row.value;
   if (row.def.name === 'services') applyServiceUrl(row, problems);
   if (row.def.name === 'upstreams') applyUpstreamShorthands(v);
@@ -75,10 +75,6 @@ export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]
     if (f.nested !== null) fillNested(f.nested, x);
     out[f.key] = x;
   }
-  if (out.created_at === null && 'created_at' in out) {
-    out.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
-  }
-  if (out.updated_at === null && 'updated_at' in out) out.updated_at = out.created_at;
   if (row.def.name === 'plugins') {
     out.config = normalizePluginConfig(out.name, out.config);
     // Kong: the plugin's own protocols typedef carries its default (ip-restriction's includes tcp and tls).
@@ -86,6 +82,20 @@ export function normalizeRow(row: FlatRow, now: number, problems: FieldProblem[]
     if ((v.protocols === undefined || v.protocols === null) && info?.defaultProtocols !== undefined) out.protocols = [...info.defaultProtocols];
   }
   row.value = out;
+  if (now !== null) stampRow(row, now);
+}
+
+/**
+ * created_at and updated_at the file leaves unset, from the load's clock. Separate from normalizeRow so the
+ * loader can take content keys before them (src/config/content-key.ts): an entity the file did not change keeps
+ * its key from one load to the next.
+ */
+export function stampRow(row: FlatRow, now: number): void {
+  const out = row.value;
+  if (out.created_at === null && 'created_at' in out) {
+    out.created_at = row.def.name === 'targets' ? now / 1000 : Math.floor(now / 1000);
+  }
+  if (out.updated_at === null && 'updated_at' in out) out.updated_at = out.created_at;
 }
 
 /**

@@ -14,7 +14,7 @@ import { type CertificateSet, compileCertificateSet } from '../tls/certificate-s
 import { explainRequest } from './explain.js';
 import type { ProxyPlan, RoutePlan, ServicePlan } from '../pdk/proxy-plan.js';
 import type { ExplainRequest, Snapshot } from './types.js';
-import { contentKeys } from '../config/content-key.js';
+import { stampedContentKeys } from '../config/content-key.js';
 import { identity, Reuse } from './reuse.js';
 import { internEntities } from './intern.js';
 import type { AdminViews } from './admin-views.js';
@@ -62,7 +62,7 @@ export function* compileSnapshotSteps(
   pluginServices?: PluginServices,
   reuse: Reuse = new Reuse(),
 ): Generator<void, CompiledSnapshot> {
-  const keys = config.keys ?? contentKeys(config.entities);
+  const keys = config.keys ?? stampedContentKeys(config.entities);
   const entities = yield* internEntities(config.entities, keys, reuse.previous.entities, reuse.next.entities);
   const plugins = compilePlugins(entities, logger, pluginServices, reuse, keys['plugins']);
   yield;
