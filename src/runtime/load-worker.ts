@@ -17,11 +17,35 @@ const LOAD_TIMEOUT_MS = 60_000;
 /** Small files load inline: a worker round trip costs more than parsing them. */
 const INLINE_BELOW_BYTES = 64 * 1024;
 
+export interface LoadRequest {
+  readonly id: number;
+  readonly text: string;
+  readonly filename: string;
+  /** The load whose entities the main thread holds (0: none); the worker does not send entities with its keys. */
+  readonly base: number;
+}
+
+/** Collection name, then content key: how both sides file an entity. */
+export const entityId = (name: string, key: string) => `${name}|${key}`;
+
+interface Waiting {
+  readonly resolve: (r: LoadResult) => void;
+  readonly timer: NodeJS.Timeout;
+  readonly text: string;
+  readonly filename: string;
+}
+
 export function createConfigLoader(opts: { inlineBelowBytes?: number } = {}): ConfigLoader {
   const inlineBelow = opts.inlineBelowBytes ?? INLINE_BELOW_BYTES;
   let worker: Worker | null = null;
   let seq = 0;
-  const waiting = new Map<number, { resolve: (r: LoadResult) => void; timer: NodeJS.Timeout }>();
+  const waiting = new Map<number, Waiting>();
+  /**
+   * The entities of the last result the worker delivered, by entityId: the worker sends only the others. They
+   * are the objects the compile took (it freezes them in place, or takes its own for the same key), so holding
+   * them here costs a map, not a copy.
+   */
+  let held: { id: number; entities: Map<string, object> } | null = null;
 
   function failAll(message: string): void {
     for (const [id, w] of waiting) {
@@ -31,34 +55,75 @@ export function createConfigLoader(opts: { inlineBelowBytes?: number } = {}): Co
     }
   }
 
+  function send(id: number, w: Waiting, base: number): void {
+    const request: LoadRequest = { id, text: w.text, filename: w.filename, base };
+    getWorker().postMessage(request);
+  }
+
+  /**
+   * The result's entities: those sent, and the held ones for the keys the worker left out (filed by entityId for
+   * the next result). Null when the two sides disagree on what is held.
+   */
+  function assemble(config: LoadedConfig, base: number, parts: Record<string, unknown[]>): { config: LoadedConfig; filed: Map<string, object> } | null {
+    if (base !== 0 && held?.id !== base) return null;
+    const from = base === 0 ? null : held!.entities;
+    const keys = config.keys ?? {};
+    const entities: Record<string, unknown[]> = {};
+    const filed = new Map<string, object>();
+    for (const name of Object.keys(config.entities)) {
+      const sent = parts[name] ?? [];
+      const listKeys = keys[name] ?? [];
+      const list: unknown[] = new Array(listKeys.length);
+      let next = 0;
+      for (let i = 0; i < listKeys.length; i++) {
+        const id = entityId(name, listKeys[i]!);
+        const entity = from?.get(id) ?? (sent[next++] as object | undefined);
+        if (entity === undefined) return null;
+        list[i] = entity;
+        filed.set(id, entity);
+      }
+      if (next !== sent.length) return null;
+      entities[name] = list;
+    }
+    return { config: { ...config, entities: entities as unknown as LoadedConfig['entities'] }, filed };
+  }
+
   function getWorker(): Worker {
     if (worker) return worker;
     // Under the test runner the sources are .ts; built, they are .js.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     const w = new Worker(new URL(`./load-worker-main.${ext}`, import.meta.url));
     w.unref();
+    // A new worker has sent nothing yet: it sends every entity.
+    held = null;
     // Entities arrive in parts (load-worker-main.ts), then the result they belong to.
     const parts = new Map<number, Record<string, unknown[]>>();
-    w.on('message', (m: { id: number; part?: { name: string; items: unknown[] }; result?: LoadResult }) => {
+    w.on('message', (m: { id: number; part?: { name: string; items: unknown[] }; result?: LoadResult; base?: number }) => {
       if (m.part !== undefined) {
         const got = parts.get(m.id) ?? {};
         parts.set(m.id, got);
         (got[m.part.name] ??= []).push(...m.part.items);
         return;
       }
-      const entities = parts.get(m.id) ?? {};
+      const sent = parts.get(m.id) ?? {};
       parts.delete(m.id);
       const entry = waiting.get(m.id);
       if (!entry || m.result === undefined) return;
-      waiting.delete(m.id);
-      clearTimeout(entry.timer);
+      const r = m.result;
+      if (!r.ok) {
+        waiting.delete(m.id);
+        clearTimeout(entry.timer);
+        return entry.resolve(r);
+      }
       // Not frozen here (600 ms in one go for 10 000 routes): the compile takes unchanged entities as the frozen
       // objects the serving snapshot holds and freezes the rest in slices (src/snapshot/intern.ts).
-      const r = m.result;
-      if (!r.ok) return entry.resolve(r);
-      // The result names every collection (empty ones have no part).
-      for (const name of Object.keys(r.config.entities)) entities[name] ??= [];
-      entry.resolve({ ok: true, config: { ...r.config, entities: entities as unknown as LoadedConfig['entities'] } });
+      const got = assemble(r.config, m.base ?? 0, sent);
+      // Sent against entities no longer held (two loads crossed): asked again, in full.
+      if (got === null) return send(m.id, entry, 0);
+      waiting.delete(m.id);
+      clearTimeout(entry.timer);
+      held = { id: m.id, entities: got.filed };
+      entry.resolve({ ok: true, config: got.config });
     });
     w.on('error', (err) => {
       worker = null;
@@ -83,8 +148,11 @@ export function createConfigLoader(opts: { inlineBelowBytes?: number } = {}): Co
           void worker?.terminate();
           worker = null;
         }, LOAD_TIMEOUT_MS);
-        waiting.set(id, { resolve, timer });
-        getWorker().postMessage({ id, text, filename });
+        const entry = { resolve, timer, text, filename };
+        waiting.set(id, entry);
+        // Read before getWorker(), which forgets what a replaced worker sent.
+        const base = worker === null ? 0 : (held?.id ?? 0);
+        send(id, entry, base);
       });
     },
     async close() {

@@ -47,3 +47,55 @@ t.test('the event loop keeps turning while a large file loads', async (t) => {
   t.ok(r.ok);
   t.ok(ticks > 3, `${ticks} timer ticks during the load, longest gap ${maxGap.toFixed(0)} ms`);
 });
+
+/**
+ * The worker sends only entities the main thread does not hold (by content key). Invariant: a result holds, at
+ * every position, an entity with exactly the content the file says; only an unchanged one may be the object the
+ * previous result held. Attacked with edits, reverts, reorders, loads that cross and a failed load between.
+ */
+t.test('a reload receives only what changed, and every entity it holds is the one the file says', async (t) => {
+  const loader = createConfigLoader({ inlineBelowBytes: 0 });
+  t.teardown(() => loader.close());
+  const strip = (e: object) => {
+    const { created_at: _c, updated_at: _u, ...rest } = e as Record<string, unknown>;
+    return rest;
+  };
+  const expectSame = (got: Awaited<ReturnType<typeof loader.load>>, text: string, label: string) => {
+    const want = loadConfigText(text, 'kong.yaml');
+    t.ok(got.ok && want.ok, `${label}: loads`);
+    if (!got.ok || !want.ok) return;
+    for (const [name, list] of Object.entries(want.config.entities) as [string, object[]][]) {
+      const mine = (got.config.entities as unknown as Record<string, object[]>)[name]!;
+      t.same(mine.map(strip), list.map(strip), `${label}: ${name} as the file says`);
+    }
+  };
+  const base = bigConfig(300);
+  const first = await loader.load(base, 'kong.yaml');
+  expectSame(first, base, 'first');
+  const edited = base.replace('paths: [/p7]\n', 'paths: [/p7-new]\n').replace('name: r9\n', 'name: r9b\n');
+  const second = await loader.load(edited, 'kong.yaml');
+  expectSame(second, edited, 'edited');
+  if (first.ok && second.ok) {
+    const a = first.config.entities.routes;
+    const b = second.config.entities.routes;
+    t.equal(b[0], a[0], 'an unchanged route is the object the main thread held');
+    t.not(b[7], a[7], 'a changed route is a new object');
+    t.equal(b[7]!.paths![0], '/p7-new');
+  }
+  // Back to the first text: its routes 7 and 9 are no longer held (the last result had the edited ones).
+  expectSame(await loader.load(base, 'kong.yaml'), base, 'reverted');
+  // Reordered: the held entities fill other positions.
+  const lines = base.split('\n');
+  const head = lines.slice(0, 5);
+  const routes: string[] = [];
+  for (let i = 5; i + 1 < lines.length; i += 2) routes.push(`${lines[i]}\n${lines[i + 1]}`);
+  const reordered = `${head.join('\n')}\n${routes.reverse().join('\n')}\n`;
+  expectSame(await loader.load(reordered, 'kong.yaml'), reordered, 'reordered');
+  // Loads that cross: each answers for its own text.
+  const texts = [edited, base, bigConfig(310), edited];
+  const results = await Promise.all(texts.map((x) => loader.load(x, 'kong.yaml')));
+  results.forEach((r, i) => expectSame(r, texts[i]!, `crossed ${i}`));
+  // A broken file between two good ones changes nothing the next load relies on.
+  t.notOk((await loader.load(`${edited}  - broken: [\n`, 'kong.yaml')).ok);
+  expectSame(await loader.load(base, 'kong.yaml'), base, 'after a failed load');
+});
