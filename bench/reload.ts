@@ -3,7 +3,8 @@
  * regex paths, exact, wildcard and ported hosts, headers, methods, snis) over services, upstreams with targets and
  * plugins. Reports start time, save → serving time per reload (median), the worst event-loop stall while a
  * reload runs (the gateway's own figure from its reload line, and the worst latency of a client that sends a
- * request every 5 ms), failed requests (must be 0), and RSS after start, after each reload and at peak.
+ * request every 5 ms), failed requests (must be 0), and RSS after start, after each reload, at peak and at rest
+ * (once the idle load worker has exited).
  * Each reload changes one route and one plugin (the probe), as an edit usually does.
  *   npm run bench:reload [-- --routes 10000 --rounds 7]
  *   npm run bench:reload -- --routes 100000 --rounds 3
@@ -22,11 +23,13 @@ import { DIST_BENCH, freePort, startUpstream, stop, track } from './lib.js';
 import { mixRoutes } from './router-mix.js';
 
 const { values } = parseArgs({
-  options: { routes: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '7' }, 'settle-ms': { type: 'string', default: '1500' }, emit: { type: 'string' } },
+  options: { routes: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '7' }, 'settle-ms': { type: 'string', default: '1500' }, emit: { type: 'string' }, 'rest-ms': { type: 'string', default: '12000' } },
 });
 const ROUTES = Number(values.routes);
 const ROUNDS = Number(values.rounds);
 const SETTLE_MS = Number(values['settle-ms']);
+/** Quiet time after the last reload before the RSS at rest is read: past the load worker's idle exit (10 s). */
+const REST_MS = Number(values['rest-ms']);
 /** One service per this many routes; every other service sits behind an upstream with two targets. */
 const ROUTES_PER_SERVICE = 100;
 const TICK_MS = 5;
@@ -222,6 +225,9 @@ async function main(): Promise<void> {
     console.log(`  worst stall: gateway ${f0(Math.max(...rows.map((r) => r.gwStall).filter(Number.isFinite)))} ms, client ${f0(Math.max(...rows.map((r) => r.worst)))} ms (request every ${TICK_MS} ms)`);
     console.log(`  requests ${client.samples.length}, failed ${failed}`);
     console.log(`  RSS after start ${f0(afterStart.rss)} MB, after ${ROUNDS} reloads ${f0(rows[rows.length - 1]?.rss ?? NaN)} MB, peak ${f0(peak.hwm)} MB`);
+    await sleep(REST_MS);
+    const rest = procStatus(gw.pid!);
+    console.log(`  RSS at rest (${(REST_MS / 1000).toFixed(0)} s after the last reload, the load worker gone) ${f0(rest.rss)} MB`);
   } finally {
     await stop(gw);
     up.server.close();

@@ -99,3 +99,22 @@ t.test('a reload receives only what changed, and every entity it holds is the on
   t.notOk((await loader.load(`${edited}  - broken: [\n`, 'kong.yaml')).ok);
   expectSame(await loader.load(base, 'kong.yaml'), base, 'after a failed load');
 });
+
+t.test('an idle worker is let go, and the next load starts a new one that sends everything', async (t) => {
+  const loader = createConfigLoader({ inlineBelowBytes: 0, idleExitMs: 50 });
+  t.teardown(() => loader.close());
+  const text = bigConfig(50);
+  const first = await loader.load(text, 'kong.yaml');
+  t.ok(first.ok && loader.running, 'loaded by a worker');
+  const until = Date.now() + 5000;
+  while (loader.running && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  t.notOk(loader.running, 'the idle worker is gone');
+  const edited = text.replace('paths: [/p3]\n', 'paths: [/p3-new]\n');
+  const second = await loader.load(edited, 'kong.yaml');
+  t.ok(second.ok, 'a new worker loads the next file');
+  if (first.ok && second.ok) {
+    t.equal(second.config.entities.routes[3]!.paths![0], '/p3-new');
+    t.not(second.config.entities.routes[0], first.config.entities.routes[0], 'the new worker sent every entity');
+    t.same(second.config.entities.routes.map((r) => r.name), first.config.entities.routes.map((r) => r.name));
+  }
+});
