@@ -29,6 +29,12 @@ class HttpProxyAttempt extends Attempt {
 
   readonly onProxyError = (err: Error): void => this.fail(err);
 
+  /** The stand-in http-proxy pipes into the upstream request for a buffered body: the whole body at once. */
+  bufferedBody(): Stream {
+    const body = this.up.body!;
+    return { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
+  }
+
   protected abortUpstream(err: Error): void {
     this.proxyReq?.destroy(err);
   }
@@ -36,7 +42,7 @@ class HttpProxyAttempt extends Attempt {
   protected override release(): void {
     super.release();
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
-    if (this.draining) this.res.off('drain', this.onDrain);
+    if (this.draining) this.res.off('drain', this.onDrain!);
     // Only a failure before the response head can be retried on the same client request: then drop
     // http-proxy's listeners so retries do not pile them up. Past the head they die with the request.
     if (!this.responseStarted) this.dropReqListeners();
@@ -51,32 +57,33 @@ class HttpProxyAttempt extends Attempt {
   /** Takes over the ClientRequest http-proxy just created (called synchronously from the agent). */
   attach(proxyReq: ClientRequest): void {
     this.proxyReq = proxyReq;
+    (proxyReq as Owned<ClientRequest>)[OWNER] = this;
     // http-proxy joins target and request paths with a helper that collapses "//"; the caller's path is final.
     proxyReq.path = this.up.path;
     // The agent hands every request its socket on the next tick (no maxSockets), so connect_timeout can
     // start there, and only for a socket still connecting: a reused keep-alive socket needs no timer.
-    proxyReq.on('socket', this.onSocket);
-    proxyReq.on('response', this.onResponse);
+    proxyReq.on('socket', onProxySocket);
+    proxyReq.on('response', onProxyResponse);
   }
 
-  private readonly onSocket = (socket: Socket): void => {
+  onSocket(socket: Socket): void {
     if (!socket.connecting) {
       this.onConnected();
       return;
     }
     const { up } = this;
     this.connectTimer = setTimeout(() => this.proxyReq!.destroy(timeoutError('connect', up.connectTimeout)), up.connectTimeout);
-    socket.once(up.protocol === 'https' ? 'secureConnect' : 'connect', this.onConnected);
-  };
+    socket.once(up.protocol === 'https' ? 'secureConnect' : 'connect', () => this.onConnected());
+  }
 
-  readonly onConnected = (): void => {
+  onConnected(): void {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     this.connectTimer = null;
     this.sent = true;
     this.startTimer();
-  };
+  }
 
-  readonly onResponse = (proxyRes: IncomingMessage): void => {
+  onResponse(proxyRes: IncomingMessage): void {
     if (!this.head(proxyRes.statusCode ?? 502, proxyRes.headers, false)) {
       proxyRes.destroy();
       return;
@@ -84,12 +91,13 @@ class HttpProxyAttempt extends Attempt {
     // Read by hand rather than pipe()/pipeline(): those cost a dozen listeners and an AbortSignal per
     // response. The client side needs none of them: its close is the attempt's onClientClose.
     this.proxyRes = proxyRes;
-    proxyRes.on('data', this.onData);
-    proxyRes.on('end', this.onEnd);
+    (proxyRes as Owned<IncomingMessage>)[OWNER] = this;
+    proxyRes.on('data', onProxyData);
+    proxyRes.on('end', onProxyEnd);
     proxyRes.on('error', this.onProxyError);
-  };
+  }
 
-  private readonly onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     if (this.done) return;
     this.progressed();
     if (this.chunks !== null) this.collect(chunk);
@@ -97,16 +105,38 @@ class HttpProxyAttempt extends Attempt {
       // Backpressure: stop reading the upstream until the client drains.
       this.proxyRes!.pause();
       this.draining = true;
-      this.res.once('drain', this.onDrain);
+      this.res.once('drain', (this.onDrain ??= () => this.drained()));
     }
-  };
+  }
 
-  private readonly onDrain = (): void => {
+  /** Made on the first backpressure only: most responses never wait for the client. */
+  private onDrain: (() => void) | null = null;
+
+  private drained(): void {
     this.draining = false;
     this.proxyRes!.resume();
-  };
+  }
+}
 
-  private readonly onEnd = (): void => this.complete();
+// The upstream request and response each belong to one attempt for their whole life, so their listeners are
+// shared functions that find it on the emitter, rather than closures made per request.
+const OWNER = Symbol('sluice.attempt');
+type Owned<E> = E & { [OWNER]: HttpProxyAttempt };
+
+function onProxySocket(this: Owned<ClientRequest>, socket: Socket): void {
+  this[OWNER].onSocket(socket);
+}
+
+function onProxyResponse(this: Owned<ClientRequest>, proxyRes: IncomingMessage): void {
+  this[OWNER].onResponse(proxyRes);
+}
+
+function onProxyData(this: Owned<IncomingMessage>, chunk: Buffer): void {
+  this[OWNER].onData(chunk);
+}
+
+function onProxyEnd(this: Owned<IncomingMessage>): void {
+  this[OWNER].complete();
 }
 
 /**
@@ -156,6 +186,34 @@ function finalHeaders(headers: OutgoingHttpHeaders, chunked: boolean): OutgoingH
   return requestHeaderObject(headers, false, chunked);
 }
 
+/** The options proxy() sets before each web() call; selfHandleResponse and the path options never change. */
+type PerCallOptions = Pick<httpProxy.ServerOptions, 'agent' | 'buffer' | 'method' | 'secure'> & { target?: HttpTarget | undefined };
+
+/** web(req, res, callback): with no options argument, web() uses the server's own options as they are. */
+interface WebWithCallback {
+  web(req: IncomingMessage, res: ServerResponse, callback: (err: Error) => void): void;
+}
+
+interface HttpTarget {
+  readonly protocol: 'http:' | 'https:';
+  readonly host: string;
+  readonly port: number;
+  readonly ca?: string[];
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+/** An https target with the request's own TLS material (kong.service.set_tls_* may change it per request). */
+function httpsTarget(up: UpstreamRequest, t: UpstreamRequest['tls']): HttpTarget {
+  const target: { -readonly [K in keyof HttpTarget]: HttpTarget[K] } = { protocol: 'https:', host: up.host, port: up.port };
+  if (t !== undefined) {
+    if (t.ca !== undefined) target.ca = t.ca;
+    if (t.cert !== undefined) target.cert = t.cert;
+    if (t.key !== undefined) target.key = t.key;
+  }
+  return target;
+}
+
 function lastListener(emitter: IncomingMessage, event: string, before: number): Listener | null {
   if (emitter.listenerCount(event) <= before) return null;
   const all = emitter.listeners(event) as Listener[];
@@ -180,10 +238,14 @@ export class HttpProxyEngine implements ProxyEngine {
     selfHandleResponse: true,
   });
   private readonly tunnels = new Tunnels();
+  /** The server's own options object, which web() reads on every call (see proxy()). */
+  private readonly options: PerCallOptions;
+  private lastTarget: HttpTarget | null = null;
 
   constructor() {
     // Every web() call passes its own callback, so this only keeps EventEmitter3 from throwing on a stray error.
     this.server.on('error', () => undefined);
+    this.options = (this.server as unknown as { options: PerCallOptions }).options;
     // The caller's headers are final: drop the passes that edit them (deleteLength would turn a chunked
     // DELETE body into `content-length: 0`) or set a timeout on the client's socket. Only `stream` stays.
     const passes = this.server as unknown as { webPasses: { name: string }[] };
@@ -196,20 +258,21 @@ export class HttpProxyEngine implements ProxyEngine {
     const https = up.protocol === 'https';
     const t = up.tls;
     const body = up.body;
-    const options: httpProxy.ServerOptions = {
-      target: { protocol: https ? 'https:' : 'http:', host: up.host, port: up.port },
-      method: up.method,
-      agent: https ? this.httpsAgentFor(t) : this.httpAgent,
-    };
-    if (https && t !== undefined) {
-      options.secure = t.rejectUnauthorized;
-      const target = options.target as Record<string, unknown>;
-      if (t.ca !== undefined) target.ca = t.ca;
-      if (t.cert !== undefined) target.cert = t.cert;
-      if (t.key !== undefined) target.key = t.key;
+    // web() reads its options synchronously, so they are set on the server's own object for this one call:
+    // handing web() an object of our own makes it copy the server's options and then ours, per request.
+    const options = this.options;
+    options.method = up.method;
+    if (https) {
+      options.agent = this.httpsAgentFor(t);
+      options.secure = t?.rejectUnauthorized;
+      options.target = httpsTarget(up, t);
+    } else {
+      options.agent = this.httpAgent;
+      options.secure = undefined;
+      options.target = this.plainTarget(up);
     }
     // http-proxy pipes `buffer` into the upstream request; this stand-in writes the whole body at once.
-    if (body != null) options.buffer = { pipe: (dest: ClientRequest) => dest.end(body) } as unknown as Stream;
+    if (body != null) options.buffer = attempt.bufferedBody();
     // No body, or a retry after the client request was already read to its end: end the upstream request
     // directly (piping an ended stream would never end it, and piping a bodiless one costs a dozen listeners).
     else if ((req.readableEnded && up.bodyStream === undefined) || (up.bodyStream === undefined && !hasRequestBody(req.headers))) {
@@ -228,18 +291,27 @@ export class HttpProxyEngine implements ProxyEngine {
     req.headers = finalHeaders(up.headers, body == null && isChunked(clientHeaders)) as typeof clientHeaders;
     slot.attempt = attempt;
     try {
-      this.server.web(req, res, options, attempt.onProxyError);
+      (this.server as unknown as WebWithCallback).web(req, res, attempt.onProxyError);
     } catch (err) {
       // node:http rejects some requests synchronously (an invalid header value, say).
       attempt.fail(err as Error);
     } finally {
       req.headers = clientHeaders;
       slot.attempt = null;
+      // Nothing of this request stays on the shared options (the body above all).
+      options.buffer = undefined;
     }
     attempt.reqError = lastListener(req, 'error', errors);
     attempt.reqAborted = lastListener(req, 'aborted', aborts);
     // Settled inside web() (before the listeners were known): drop them now.
     if (attempt.done && !attempt.responseStarted) attempt.dropReqListeners();
+  }
+
+  /** The last plain-http target, kept: requests in a row mostly go to one peer, and web() only reads it. */
+  private plainTarget(up: UpstreamRequest): HttpTarget {
+    const last = this.lastTarget;
+    if (last !== null && last.port === up.port && last.host === up.host) return last;
+    return (this.lastTarget = Object.freeze({ protocol: 'http:', host: up.host, port: up.port }));
   }
 
   private httpsAgentFor(t: UpstreamRequest['tls']): HttpsAgent {
