@@ -1,6 +1,7 @@
 /**
  * What one proxied request costs, side by side in one invocation (issue 15's table): direct to the upstream,
- * nginx as a reverse proxy, bare undici dispatch behind node:http, bare http-proxy 1.18 with a keep-alive agent,
+ * nginx as a reverse proxy, bare undici dispatch behind node:http, bare http-proxy 1.18 with a keep-alive agent (also
+ * adding the headers Kong adds both ways: what node:http charges for them is a floor no http-proxy gateway avoids),
  * sluice on both engines with one route, sluice with cheap plugins, with auth plugins and with 10 000 mixed routes;
  * then 1 MiB responses and 64 KiB POSTs through bare undici and sluice.
  *   npm run bench:proxy [-- --seconds 5 --connections 50 --rounds 3 --rate 200 --only sluice,undici --routes 10000]
@@ -107,6 +108,13 @@ const TARGETS: Target[] = [
   { id: 'nginx', name: 'nginx reverse proxy', kinds: ['small'], start: (d, up) => startNginxProxy(d, up.port) },
   { id: 'undici', name: 'bare undici dispatch', kinds: ['small', 'big', 'post'], start: (_d, up) => startNodeServer('baseline-undici.js', [String(up.port)]) },
   { id: 'http-proxy', name: 'bare http-proxy 1.18', kinds: ['small'], start: (_d, up) => startNodeServer('baseline-http-proxy.js', [String(up.port)]) },
+  // The same, sending and answering the headers Kong adds by default: the floor for a Kong-compatible gateway on http-proxy.
+  {
+    id: 'http-proxy-kh',
+    name: 'bare http-proxy + Kong headers',
+    kinds: ['small'],
+    start: (_d, up) => startNodeServer('baseline-http-proxy.js', [String(up.port), 'kong-headers']),
+  },
   {
     id: 'sluice',
     name: 'sluice undici, 1 route',
@@ -232,6 +240,13 @@ function report(selected: readonly Target[], upstream: string): void {
       ];
     });
   console.log(table(['id', 'target', 'req/s', 'µs/req (min–max)', '×undici', '×http-proxy', '×nginx', 'p99 ms', 'µs@rate', 'errors', 'goal (issue 15)'], rows));
+
+  if (s('sluice-hp') !== null && s('http-proxy-kh') !== null && s('http-proxy') !== null) {
+    console.log(
+      `\nhttp-proxy: Kong's default headers cost bare http-proxy ${ratio(us('http-proxy-kh'), us('http-proxy'))}×; ` +
+        `sluice http-proxy is ${ratio(us('sluice-hp'), us('http-proxy-kh'))}× bare http-proxy with those headers`,
+    );
+  }
 
   const bodyRows: string[][] = [];
   for (const kind of ['big', 'post'] as const)
