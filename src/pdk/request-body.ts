@@ -21,7 +21,8 @@ export function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 
 /** Kong's get_query: repeated keys become arrays, a key without `=` is `true`. */
 export function parseQuery(raw: string, max: number): Record<string, string | string[] | true> {
-  const out: Record<string, string | string[] | true> = {};
+  // No prototype: `?constructor=1` or `?__proto__=x` are arguments like any other, not Object's members.
+  const out = Object.create(null) as Record<string, string | string[] | true>;
   if (!raw) return out;
   let n = 0;
   for (const part of raw.split('&')) {

@@ -136,7 +136,9 @@ export async function runLogPhase(
     if (fn === undefined) continue;
     state.currentPlugin = inst;
     try {
-      await fn(kong);
+      // Most loggers only queue: a synchronous handler is not awaited (no microtask per plugin per request).
+      const pending = fn(kong);
+      if (pending !== undefined) await pending;
     } catch (err) {
       onError(new PluginError(inst.name, phase, err));
     }

@@ -45,6 +45,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'a bare request: no route, no query', path: '/', fill: () => {} },
+  { name: "query keys named like Object's members", path: '/q?constructor=1&__proto__=x&toString', fill: () => {} },
   { name: 'proxied, with query and retries', path: '/api/items?x=1&y=two&x=3&flag&e=%C3%BC+a', fill: (s) => {
     proxied(s);
     s.tries = [{ ip: '10.0.0.1', port: 80, balancer_latency: 1, state: 'failed', code: 502 }, { ip: '127.0.0.1', port: 8080, balancer_latency: 0 }];
