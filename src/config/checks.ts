@@ -21,7 +21,6 @@ import { compiled } from './ajv.js';
 import { didYouMean } from './errors.js';
 import type { FlatRow, FlatRows } from './flatten.js';
 import type { FieldProblem } from './normalize.js';
-import type { Segment } from './parse.js';
 import { schemaProblems } from './schema-errors.js';
 import { parseTarget } from '../util/target.js';
 import { findVaultRefs, resolveVaultRef } from '../util/vault.js';
@@ -114,11 +113,8 @@ const checkPlugin: Check = (row, ctx) => {
   if (!validate(config)) {
     for (const p of schemaProblems(validate.errors ?? [])) report(ctx, row, ['config', ...p.path], p.message, p.hint, p.key);
   } else {
-    const err = info.check?.(config);
-    if (err) {
-      const at = checkMessageField(config, err);
-      report(ctx, row, ['config', ...at.path], at.message);
-    }
+    // Every problem a plugin's own checks find, each at its field (a path from the plugin entity).
+    for (const p of info.configProblems?.(config) ?? []) report(ctx, row, [...p.path], p.message);
   }
   // Kong: the plugin schema's protocols field says which protocols the plugin takes (one_of per element).
   const allowed = info.protocols;
@@ -344,29 +340,6 @@ function checkDuplicateTargets(targets: readonly FlatRow[], ctx: CheckContext): 
       report(ctx, row, 'target', `target '${t}' is already declared for this upstream (as '${first}')`, 'remove one of them or merge their weights');
     } else seen.set(key, t);
   }
-}
-
-/**
- * A plugin's check names the config field it is about by starting its message with that field's path
- * (`access[0]: …`, or `access[0] (line 2): …` for a function source, as the serverless plugins write it). The
- * problem is then reported at that field, so its path is one dotted path and its file:line:col is the field's
- * own (Kong reports such errors inside the config record too, at the field). Anything else stays at `config`.
- */
-const FIELD_PREFIX = /^([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\]|\.[A-Za-z_][A-Za-z0-9_]*)*)(?: \(line (\d+)\))?: /;
-
-export function checkMessageField(config: Readonly<Record<string, unknown>>, message: string): { path: Segment[]; message: string } {
-  const m = FIELD_PREFIX.exec(message);
-  if (!m) return { path: [], message };
-  const path: Segment[] = [];
-  let at: unknown = config;
-  for (const token of m[1]!.match(/[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g)!) {
-    const seg: Segment = token.startsWith('[') ? Number(token.slice(1, -1)) : token;
-    at = at !== null && typeof at === 'object' ? (at as Record<string | number, unknown>)[seg] : undefined;
-    if (at === undefined) return { path: [], message };
-    path.push(seg);
-  }
-  const rest = message.slice(m[0].length);
-  return { path, message: m[2] === undefined ? rest : `${rest} (line ${m[2]} of the function)` };
 }
 
 /** Kong's `parameters` (primary key `key`): accepted from `kong config db_export` and not served, but one per key. */

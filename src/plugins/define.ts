@@ -3,7 +3,7 @@ import type { Pdk } from '../pdk/kong.js';
 import type { PhaseName } from '../pdk/phases.js';
 import type { Entities, Plugin } from '../schema/index.js';
 import type { PluginServices } from './services.js';
-import type { PluginProblem, PluginSchemaInfo } from './types.js';
+import type { PluginSchemaInfo } from './types.js';
 
 /** One handler per phase of src/pdk/phases.ts; async only where Kong's phase can yield (not the filters). */
 export interface PluginHandlers {
@@ -49,27 +49,5 @@ export interface PluginDefinition<C = Record<string, unknown>> {
 }
 
 export function definePlugin<C>(def: PluginDefinition<C>): PluginDefinition<C> {
-  const problems = def.schema.configProblems;
-  if (problems === undefined) return Object.freeze(def);
-  const check = (config: Readonly<Record<string, unknown>>) => {
-    const first = problems(config)[0];
-    return first === undefined ? null : fieldFirst(first);
-  };
-  return Object.freeze({ ...def, schema: Object.freeze({ ...def.schema, check }) });
-}
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * A problem as the string src/config/checks.ts reads today (checkMessageField): `headers: …` places it at
- * config.headers. A path that form cannot name (a key with a dot) keeps today's `config.…: …` text, at config.
- * Goes once checks.ts reads configProblems.
- */
-function fieldFirst(p: PluginProblem): string {
-  const rest = p.path[0] === 'config' ? p.path.slice(1) : p.path;
-  if (rest.length === 0) return p.message;
-  const named = rest.every((s) => typeof s === 'number' || NAME.test(s));
-  const dotted = (segs: readonly (string | number)[]) =>
-    segs.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-  return `${named ? dotted(rest) : dotted(['config', ...rest])}: ${p.message}`;
+  return Object.freeze(def);
 }

@@ -13,11 +13,6 @@ export interface PluginSchemaInfo {
    * Kong's message (none: the config is fine). Runs on a config that passed the schema, defaults filled.
    */
   readonly configProblems?: (config: Readonly<Record<string, unknown>>) => readonly PluginProblem[];
-  /**
-   * The first of configProblems as one string, `field: message` (definePlugin derives it): what
-   * src/config/checks.ts reads until it reads configProblems. Not to be written by a plugin.
-   */
-  readonly check?: (config: Readonly<Record<string, unknown>>) => string | null;
   readonly noConsumer?: boolean;
   readonly noRoute?: boolean;
   readonly noService?: boolean;
