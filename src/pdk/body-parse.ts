@@ -50,7 +50,7 @@ function parseMultipart(raw: Buffer, contentType: string): Record<string, string
   if (boundary === undefined) return null;
   const text = raw.toString('latin1');
   const delimiter = `--${boundary}`;
-  const out: Record<string, string | string[]> = {};
+  const out = Object.create(null) as Record<string, string | string[]>; // a field named `__proto__` is a field
   let at = text.indexOf(delimiter);
   if (at < 0) return null;
   while (true) {

@@ -5,6 +5,7 @@
  * every log record's querystring.
  */
 import t from 'tap';
+import { parseBody } from '../../src/pdk/body-parse.js';
 import { parseQuery } from '../../src/pdk/request-body.js';
 
 const rows: readonly [string, number, Record<string, unknown>][] = [
@@ -28,3 +29,13 @@ for (const [raw, max, want] of rows) {
     t.equal(JSON.stringify(got), JSON.stringify(want), 'the JSON a log record carries');
   });
 }
+
+t.test('get_body: form and multipart fields named like Object members', async (t) => {
+  const form = parseBody(Buffer.from('constructor=1&__proto__=x'), 'application/x-www-form-urlencoded', 100);
+  t.equal(JSON.stringify(form[0]), JSON.stringify({ constructor: '1', ['__proto__']: 'x' }), 'form');
+  const part = (name: string, value: string) => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const raw = Buffer.from(`${part('__proto__', 'x')}${part('constructor', '1')}${part('constructor', '2')}--b--\r\n`);
+  const multi = parseBody(raw, 'multipart/form-data; boundary=b', 100);
+  t.equal(multi[1], null, 'decoded');
+  t.equal(JSON.stringify(multi[0]), JSON.stringify({ ['__proto__']: 'x', constructor: ['1', '2'] }), 'multipart');
+});

@@ -92,7 +92,7 @@ export function compileHeaderTransform(config: HeaderTransformConfig, mode: Head
   return (status, headers) => {
     const active = steps.filter((s) => s.applies(status));
     if (active.length === 0) return null;
-    const out: Record<string, string | string[]> = {};
+    const out = Object.create(null) as Record<string, string | string[]>; // a header may be named `constructor`
     for (const k of Object.keys(headers)) {
       const v = headers[k]!;
       out[k.toLowerCase()] = typeof v === 'string' ? v : [...v];

@@ -116,7 +116,7 @@ export function compileRequestTransform(config: RequestTransformConfig): Request
 
 function transformHeaders(lists: Lists, input: RequestInput, out: RequestChanges): void {
   // Work on a copy without Host: only replace may touch it (Kong).
-  const h: Record<string, string | string[]> = {};
+  const h = Object.create(null) as Record<string, string | string[]>; // a header may be named `constructor`
   for (const k of Object.keys(input.headers)) {
     if (k === 'host') continue;
     const v = input.headers[k]!;
@@ -271,7 +271,7 @@ function mergeArg(current: string | string[] | true | undefined, value: string |
 }
 
 function cloneQuery(q: Readonly<QueryArgs>): QueryArgs {
-  const out: QueryArgs = {};
+  const out = Object.create(null) as QueryArgs; // `constructor`, `__proto__` are arguments like any other
   for (const k of Object.keys(q)) {
     const v = q[k]!;
     out[k] = Array.isArray(v) ? [...v] : v;

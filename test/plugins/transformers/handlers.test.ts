@@ -103,7 +103,8 @@ t.test('request-transformer: synchronous without a body to read', async (t) => {
   const h = requestTransformer.create({ remove: { headers: ['x-a'] }, add: { querystring: ['id:$(uri_captures.id)'] }, replace: { uri: '/items/$(uri_captures.id)' } }, ctx);
   const { calls, kong } = fakeRequest({ headers: { 'x-a': '1' } });
   t.equal(h.access!(kong), undefined, 'no promise');
-  t.strictSame(calls, [
+  // The query arguments are a prototype-less object (a `constructor` argument is an argument): compared as data.
+  t.strictSame(JSON.parse(JSON.stringify(calls)), [
     ['set_path', '/items/42'],
     ['clear_header', 'x-a'],
     ['set_query', { id: '42' }],

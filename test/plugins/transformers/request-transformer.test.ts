@@ -52,7 +52,12 @@ t.test('querystring', async (t) => {
     ['append', { append: { querystring: ['a:2', 'b:1'] } }, { a: '1' }, { a: ['1', '2'], b: ['1'] }],
     ['template from a header', { add: { querystring: ['who:$(headers["x-user"] or "anon")'] } }, {}, { who: 'anon' }],
   ];
-  for (const [name, config, query, want] of cases) t.strictSame(run(config, { query }).query, want, name);
+  for (const [name, config, query, want] of cases) {
+    const got = run(config, { query }).query;
+    t.strictSame(got === undefined ? undefined : { ...got }, want, name);
+  }
+  // A config naming an argument Object.prototype holds: `add` sees it absent, `replace` sees it absent.
+  t.strictSame({ ...run({ add: { querystring: ['constructor:1', 'toString:2'] }, replace: { querystring: ['valueOf:3'] } }, { query: {} }).query }, { constructor: '1', toString: '2' }, 'prototype names');
 });
 
 t.test('JSON body', async (t) => {
@@ -93,7 +98,11 @@ t.test('http_method and uri', async (t) => {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const got = run({ http_method: 'GET' }, { headers: form, query: { a: '1' }, body: 'a=2&b=3' });
   t.equal(got.method, 'GET');
-  t.strictSame(got.query, { a: ['1', '2'], b: '3' }, 'form fields join the query string of a GET');
+  t.strictSame({ ...got.query }, { a: ['1', '2'], b: '3' }, 'form fields join the query string of a GET');
+  // Field names Object.prototype holds are fields like any other (before: `constructor` became the Object
+  // function's source text joined with '1', and `__proto__` vanished).
+  const odd = run({ http_method: 'GET' }, { headers: form, query: { toString: 'q' }, body: 'constructor=1&__proto__=x&toString=b' });
+  t.equal(JSON.stringify(odd.query), JSON.stringify({ toString: ['q', 'b'], constructor: '1', ['__proto__']: 'x' }), 'prototype names as form fields');
   t.equal(run({ http_method: 'POST' }, {}).method, 'POST');
   t.equal(run({ replace: { uri: '/users/$(uri_captures.user)/$(uri_captures[1])' } }, {}).path, '/users/alice/first');
   t.equal(run({}, {}).path, undefined);

@@ -26,5 +26,6 @@ export function respond(config: HeaderTransformConfig & BodyTransformConfig, mod
   } catch {
     // not JSON: compare as text
   }
-  return { headers: next, body, changed: out !== null, mayChange: plan.mayChange(status, up.contentType ?? 'application/json') };
+  // The transform's headers are a prototype-less object: spread into a plain one, they compare as data.
+  return { headers: { ...next }, body, changed: out !== null, mayChange: plan.mayChange(status, up.contentType ?? 'application/json') };
 }

@@ -78,6 +78,8 @@ const headerCases: [name: string, config: Config, upstream: Headers, proxied: He
     { a: '1', b: '2' },
     { a: 'replaced', c: ['added', 'appended'] },
   ],
+  // Header names Object.prototype holds are headers like any other: before, `add` saw `constructor` present.
+  ['prototype names', { add: { headers: ['constructor:x'] }, replace: { headers: ['tostring:y'] }, rename: { headers: ['__proto__:kept'] } }, { ['__proto__']: 'p' }, { kept: 'p', constructor: 'x' }],
 ];
 
 for (const [name, config, upstream, proxied] of headerCases) {
