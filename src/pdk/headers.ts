@@ -13,7 +13,8 @@ export function getHeader(bag: HeaderBag | null, name: string): string | null {
 
 /** Kong's get_headers: a copy with at most `max` (default 100) headers, multi-values as arrays. */
 export function getHeaders(bag: HeaderBag | null, max = 100): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // No prototype: a header may be named `__proto__` or `constructor`.
+  const out = Object.create(null) as Record<string, string | string[]>;
   if (bag === null) return out;
   let n = 0;
   for (const k in bag) {

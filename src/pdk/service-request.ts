@@ -92,7 +92,7 @@ export class PdkServiceRequest extends Namespace {
   set_headers(headers: Record<string, unknown>): void {
     const s = enter(this, R.set_headers);
     if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new Error('headers must be a table');
-    const valid: Record<string, string | string[]> = {};
+    const valid = Object.create(null) as Record<string, string | string[]>; // `__proto__` is a header name too
     for (const k of Object.keys(headers)) valid[k] = headerValue(k, headers[k]);
     s.editUpstream(setUpstreamHeaders, valid);
   }

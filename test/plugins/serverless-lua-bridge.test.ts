@@ -40,3 +40,12 @@ t.test("cjson's encoding: / escaped, arrays and objects, no NaN", async (t) => {
   fn({ phase: 'access', response: { exit: (_s: number, b: unknown) => (body = b) } });
   t.same(JSON.parse(String(body)), { empty: {}, arr: [], sparse: [1, null, 3], n: 1.5, i: 2 });
 });
+
+t.test('a Lua table key named like an Object member is a key', async (t) => {
+  // Before: `__proto__` vanished on the way to JS (an assignment to an object's prototype).
+  const fn = compileSource('-- lua\nreturn kong.response.exit(200, { ["__proto__"] = "p", constructor = "c" })', 'proto', { timeoutMs: 1000 });
+  let body: unknown;
+  fn({ phase: 'access', response: { exit: (_s: number, b: unknown) => (body = b) } });
+  t.same(Object.keys(body as object).sort(), ['__proto__', 'constructor']);
+  t.equal((body as Record<string, unknown>).constructor, 'c');
+});

@@ -240,7 +240,7 @@ function readTable(L: LuaState, idx: number, marker: ArrayMarker, depth: number)
     for (let i = 0; i < keys.length; i++) arr[(keys[i] as number) - 1] = values[i];
     return arr;
   }
-  const obj: Record<string, unknown> = {};
+  const obj = Object.create(null) as Record<string, unknown>; // a Lua key `__proto__` is a key
   for (let i = 0; i < keys.length; i++) obj[String(keys[i])] = values[i];
   return obj;
 }

@@ -1,11 +1,12 @@
 /**
- * Kong's get_query shape (repeats become arrays, a bare key is `true`, `+` is a space, bad escapes kept as
- * they came), and the keys Object.prototype holds are arguments like any other: before the fix `?constructor=1`
- * came out as ["function Object() { [native code] }", "1"] and `?__proto__=x` vanished, in get_query and in
- * every log record's querystring.
+ * The bags the PDK builds from request data: get_query's shape (repeats become arrays, a bare key is `true`,
+ * `+` is a space, bad escapes kept as they came), get_body's form and multipart fields, get_headers. Names that
+ * Object.prototype holds are data like any other: before, `?constructor=1` came out as
+ * ["function Object() { [native code] }", "1"] and `__proto__` vanished, in get_query and every log record.
  */
 import t from 'tap';
 import { parseBody } from '../../src/pdk/body-parse.js';
+import { getHeaders } from '../../src/pdk/headers.js';
 import { parseQuery } from '../../src/pdk/request-body.js';
 
 const rows: readonly [string, number, Record<string, unknown>][] = [
@@ -38,4 +39,10 @@ t.test('get_body: form and multipart fields named like Object members', async (t
   const multi = parseBody(raw, 'multipart/form-data; boundary=b', 100);
   t.equal(multi[1], null, 'decoded');
   t.equal(JSON.stringify(multi[0]), JSON.stringify({ ['__proto__']: 'x', constructor: ['1', '2'] }), 'multipart');
+});
+
+t.test('get_headers: a header named __proto__ is a header', async (t) => {
+  const bag = Object.assign(Object.create(null) as Record<string, string>, { ['__proto__']: 'p', constructor: 'c' });
+  const got = getHeaders(bag);
+  t.equal(JSON.stringify(got), '{"__proto__":"p","constructor":"c"}');
 });
